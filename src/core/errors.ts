@@ -133,7 +133,7 @@ export class GssockError extends Error {
     Object.defineProperty(this, BRAND, { value: true });
   }
 
-  static [Symbol.hasInstance](value: unknown): boolean {
+  static override [Symbol.hasInstance](value: unknown): boolean {
     return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
   }
 }
@@ -149,7 +149,11 @@ export function isGssockError(e: unknown, code?: ErrorCode): e is GssockError {
 }
 
 /** Wraps any thrown value into a GssockError (keeps GssockErrors as they are). */
-export function toGssockError(e: unknown, code: ErrorCode = 'FAILURE', origin: ErrorOrigin = 'local'): GssockError {
+export function toGssockError(
+  e: unknown,
+  code: ErrorCode = 'FAILURE',
+  origin: ErrorOrigin = 'local',
+): GssockError {
   if (e instanceof GssockError) return e;
   const message = e instanceof Error ? e.message : String(e);
   return new GssockError(code, message, { origin, cause: e });
@@ -157,7 +161,10 @@ export function toGssockError(e: unknown, code: ErrorCode = 'FAILURE', origin: E
 
 /** Mutual authentication was asked for and the peer did not prove who it is. */
 export class MutualAuthRequiredError extends GssockError {
-  constructor(message = 'mutual authentication was required but the peer did not prove its identity', options: GssockErrorOptions = {}) {
+  constructor(
+    message = 'mutual authentication was required but the peer did not prove its identity',
+    options: GssockErrorOptions = {},
+  ) {
     super('MUTUAL_AUTH_REQUIRED', message, { origin: 'peer', ...options });
     this.name = 'MutualAuthRequiredError';
   }

@@ -37,7 +37,10 @@ export function flagNames(mask: ContextFlags): FlagName[] {
 export function parseFlags(list: string): ContextFlags {
   let mask = 0;
   for (const raw of list.split(/[,|\s]+/).filter(Boolean)) {
-    const name = raw.toUpperCase().replace(/^GSS_C_/, '').replace(/_FLAG$/, '') as FlagName;
+    const name = raw
+      .toUpperCase()
+      .replace(/^GSS_C_/, '')
+      .replace(/_FLAG$/, '') as FlagName;
     const alias: Record<string, FlagName> = { CONFIDENTIALITY: 'CONF', INTEGRITY: 'INTEG', SEQ: 'SEQUENCE' };
     const bit = Flags[alias[name] ?? name];
     if (bit === undefined) throw new RangeError(`unknown context flag: ${raw}`);
