@@ -1,0 +1,233 @@
+/**
+ * RFC 4121 §4.2.6 per-message tokens ("CFX"), used with every RFC 3961 enctype that is not
+ * one of RFC 1964's (so AES-SHA1 17/18 and AES-SHA2 19/20).
+ *
+ *   MIC  token: 04 04 | flags | FF FF FF FF FF | SND_SEQ(8, BE) | checksum(message || header)
+ *   Wrap token: 05 04 | flags | FF | EC(2, BE) | RRC(2, BE) | SND_SEQ(8, BE) | data
+ *     sealed:   data = rotate_right(E(key, usage, plaintext || filler(EC) || header'), RRC)
+ *               where header' is the header with RRC = 0 (§4.2.4)
+ *     unsealed: data = rotate_right(plaintext || checksum(plaintext || header''), RRC),
+ *               EC = checksum length, header'' with EC = RRC = 0 for the checksum
+ *   flags: 0x01 SentByAcceptor, 0x02 Sealed, 0x04 AcceptorSubkey (§4.2.2)
+ *   key usage: Wrap uses KG-USAGE-{ACCEPTOR,INITIATOR}-SEAL (22/24) whether sealed or not,
+ *              MIC uses KG-USAGE-{ACCEPTOR,INITIATOR}-SIGN (23/25) (§2, MIT k5sealv3.c).
+ * We send EC = 0 and RRC = 0 for sealed tokens (as MIT does); receivers must accept any RRC
+ * and EC (Active Directory sends e.g. RRC 28 sealed, 12 signed-only).
+ */
+import { gssError } from '../../../core/errors.ts';
+import type { EncryptionKey } from '../types.ts';
+
+/** The part of an RFC 3961 enctype this module needs (see crypto/registry.ts). */
+export interface CfxEnctype {
+  checksumSize: number;
+  encrypt(key: EncryptionKey, usage: number, plaintext: Uint8Array): Uint8Array;
+  decrypt(key: EncryptionKey, usage: number, ciphertext: Uint8Array): Uint8Array;
+  checksum(key: EncryptionKey, usage: number, data: Uint8Array): Uint8Array;
+  verifyChecksum(key: EncryptionKey, usage: number, data: Uint8Array, checksum: Uint8Array): boolean;
+}
+
+export const TOK_MIC = 0x0404;
+export const TOK_WRAP = 0x0504;
+export const FLAG_SENT_BY_ACCEPTOR = 0x01;
+export const FLAG_SEALED = 0x02;
+export const FLAG_ACCEPTOR_SUBKEY = 0x04;
+export const KG_USAGE_ACCEPTOR_SEAL = 22;
+export const KG_USAGE_ACCEPTOR_SIGN = 23;
+export const KG_USAGE_INITIATOR_SEAL = 24;
+export const KG_USAGE_INITIATOR_SIGN = 25;
+const HEADER = 16;
+
+/** The keys a context protects messages with. */
+export interface CfxKeys {
+  enctype: CfxEnctype;
+  /** The acceptor's subkey from the AP-REP, when it sent one (then used both ways). */
+  acceptorSubkey?: EncryptionKey;
+  /** The initiator's subkey from the Authenticator, or else the ticket session key. */
+  initiatorKey: EncryptionKey;
+}
+
+export interface CfxSender {
+  keys: CfxKeys;
+  /** Whether this side is the acceptor (sets SentByAcceptor, picks the usage). */
+  acceptor: boolean;
+}
+
+function sendKey(keys: CfxKeys): { key: EncryptionKey; flag: number } {
+  return keys.acceptorSubkey
+    ? { key: keys.acceptorSubkey, flag: FLAG_ACCEPTOR_SUBKEY }
+    : { key: keys.initiatorKey, flag: 0 };
+}
+
+/** MIT picks the key from the token's AcceptorSubkey flag (k5unsealiov.c); so do we. */
+function receiveKey(keys: CfxKeys, flags: number): EncryptionKey {
+  if (flags & FLAG_ACCEPTOR_SUBKEY) {
+    if (!keys.acceptorSubkey) {
+      throw gssError('DEFECTIVE_TOKEN', 'token claims an acceptor subkey the context does not have', {
+        origin: 'peer',
+      });
+    }
+    return keys.acceptorSubkey;
+  }
+  return keys.initiatorKey;
+}
+
+function writeHeader(tokId: number, flags: number, seq: bigint): Uint8Array {
+  const h = new Uint8Array(HEADER);
+  const view = new DataView(h.buffer);
+  view.setUint16(0, tokId);
+  h[2] = flags;
+  h.fill(0xff, 3, 8);
+  view.setBigUint64(8, BigInt.asUintN(64, seq));
+  return h;
+}
+
+export function wrapCfx(
+  sender: CfxSender,
+  seq: bigint,
+  message: Uint8Array,
+  confidential: boolean,
+): Uint8Array {
+  const { key, flag } = sendKey(sender.keys);
+  const usage = sender.acceptor ? KG_USAGE_ACCEPTOR_SEAL : KG_USAGE_INITIATOR_SEAL;
+  const flags = flag | (sender.acceptor ? FLAG_SENT_BY_ACCEPTOR : 0) | (confidential ? FLAG_SEALED : 0);
+  const header = writeHeader(TOK_WRAP, flags, seq);
+  const view = new DataView(header.buffer);
+  if (confidential) {
+    // EC = 0, RRC = 0: plaintext || header' encrypted in one buffer.
+    view.setUint16(4, 0);
+    view.setUint16(6, 0);
+    const plain = new Uint8Array(message.length + HEADER);
+    plain.set(message, 0);
+    plain.set(header, message.length);
+    const cipher = sender.keys.enctype.encrypt(key, usage, plain);
+    const out = new Uint8Array(HEADER + cipher.length);
+    out.set(header, 0);
+    out.set(cipher, HEADER);
+    return out;
+  }
+  const cksumSize = sender.keys.enctype.checksumSize;
+  // Checksum over plaintext || header with EC = RRC = 0, then EC = checksum length.
+  const signed = new Uint8Array(message.length + HEADER);
+  signed.set(message, 0);
+  signed.set(header, message.length);
+  const cksum = sender.keys.enctype.checksum(key, usage, signed);
+  view.setUint16(4, cksumSize);
+  const out = new Uint8Array(HEADER + message.length + cksum.length);
+  out.set(header, 0);
+  out.set(message, HEADER);
+  out.set(cksum, HEADER + message.length);
+  return out;
+}
+
+export interface CfxReceiver {
+  keys: CfxKeys;
+  /** Whether this side is the acceptor (then tokens must come from the initiator). */
+  acceptor: boolean;
+}
+
+function readHeader(token: Uint8Array, tokId: number, receiver: CfxReceiver, what: string) {
+  if (token.length < HEADER)
+    throw gssError('DEFECTIVE_TOKEN', `${what} token shorter than its header`, { origin: 'peer' });
+  const view = new DataView(token.buffer, token.byteOffset, token.byteLength);
+  if (view.getUint16(0) !== tokId) {
+    throw gssError('DEFECTIVE_TOKEN', `not a ${what} token (TOK_ID ${view.getUint16(0).toString(16)})`, {
+      origin: 'peer',
+    });
+  }
+  const flags = token[2]!;
+  if (flags & ~0x07) throw gssError('DEFECTIVE_TOKEN', `${what} token has unknown flags`, { origin: 'peer' });
+  // A token we would have sent ourselves is a reflection, not the peer's (RFC 4121 §4.2.2).
+  if (((flags & FLAG_SENT_BY_ACCEPTOR) !== 0) === receiver.acceptor) {
+    throw gssError('DEFECTIVE_TOKEN', `${what} token was sent by the wrong side (reflected?)`, {
+      origin: 'peer',
+    });
+  }
+  return { view, flags, seq: view.getBigUint64(8) };
+}
+
+export interface UnwrappedCfx {
+  message: Uint8Array;
+  confidential: boolean;
+  seq: bigint;
+}
+
+export function unwrapCfx(receiver: CfxReceiver, token: Uint8Array): UnwrappedCfx {
+  const { view, flags, seq } = readHeader(token, TOK_WRAP, receiver, 'Wrap');
+  if (token[3] !== 0xff)
+    throw gssError('DEFECTIVE_TOKEN', 'Wrap token filler byte is not FF', { origin: 'peer' });
+  const ec = view.getUint16(4);
+  const rrc = view.getUint16(6);
+  const key = receiveKey(receiver.keys, flags);
+  const usage = receiver.acceptor ? KG_USAGE_INITIATOR_SEAL : KG_USAGE_ACCEPTOR_SEAL;
+  const data = rotateLeft(token.subarray(HEADER), rrc);
+  if (flags & FLAG_SEALED) {
+    const plain = receiver.keys.enctype.decrypt(key, usage, data);
+    if (plain.length < ec + HEADER)
+      throw gssError('DEFECTIVE_TOKEN', 'sealed Wrap token too short', { origin: 'peer' });
+    const copy = plain.subarray(plain.length - HEADER);
+    // The encrypted header copy must match the clear header, except RRC which is 0 inside.
+    for (let i = 0; i < HEADER; i++) {
+      const expected = i === 6 || i === 7 ? 0 : token[i];
+      if (copy[i] !== expected) {
+        throw gssError('BAD_SIGNATURE', 'sealed Wrap token header does not match its encrypted copy', {
+          origin: 'peer',
+        });
+      }
+    }
+    return { message: plain.subarray(0, plain.length - HEADER - ec), confidential: true, seq };
+  }
+  if (ec > data.length)
+    throw gssError('DEFECTIVE_TOKEN', 'Wrap token checksum longer than the token', { origin: 'peer' });
+  const message = data.subarray(0, data.length - ec);
+  const signed = new Uint8Array(message.length + HEADER);
+  signed.set(message, 0);
+  signed.set(token.subarray(0, HEADER), message.length);
+  signed.fill(0, message.length + 4, message.length + 8);
+  if (!receiver.keys.enctype.verifyChecksum(key, usage, signed, data.subarray(data.length - ec))) {
+    throw gssError('BAD_SIGNATURE', 'Wrap token checksum does not verify', { origin: 'peer' });
+  }
+  return { message: message.slice(), confidential: false, seq };
+}
+
+export function getMicCfx(sender: CfxSender, seq: bigint, message: Uint8Array): Uint8Array {
+  const { key, flag } = sendKey(sender.keys);
+  const usage = sender.acceptor ? KG_USAGE_ACCEPTOR_SIGN : KG_USAGE_INITIATOR_SIGN;
+  const header = writeHeader(TOK_MIC, flag | (sender.acceptor ? FLAG_SENT_BY_ACCEPTOR : 0), seq);
+  const signed = new Uint8Array(message.length + HEADER);
+  signed.set(message, 0);
+  signed.set(header, message.length);
+  const cksum = sender.keys.enctype.checksum(key, usage, signed);
+  const out = new Uint8Array(HEADER + cksum.length);
+  out.set(header, 0);
+  out.set(cksum, HEADER);
+  return out;
+}
+
+/** Verifies a MIC token over `message`; returns its sequence number for the replay window. */
+export function verifyMicCfx(receiver: CfxReceiver, message: Uint8Array, token: Uint8Array): bigint {
+  const { flags, seq } = readHeader(token, TOK_MIC, receiver, 'MIC');
+  for (let i = 3; i < 8; i++) {
+    if (token[i] !== 0xff)
+      throw gssError('DEFECTIVE_TOKEN', 'MIC token filler is not FF', { origin: 'peer' });
+  }
+  const key = receiveKey(receiver.keys, flags);
+  const usage = receiver.acceptor ? KG_USAGE_INITIATOR_SIGN : KG_USAGE_ACCEPTOR_SIGN;
+  const signed = new Uint8Array(message.length + HEADER);
+  signed.set(message, 0);
+  signed.set(token.subarray(0, HEADER), message.length);
+  if (!receiver.keys.enctype.verifyChecksum(key, usage, signed, token.subarray(HEADER))) {
+    throw gssError('BAD_SIGNATURE', 'MIC does not verify', { origin: 'peer' });
+  }
+  return seq;
+}
+
+/** Undoes the sender's right rotation by `rrc` (RFC 4121 §4.2.5); a view when rrc is 0. */
+function rotateLeft(data: Uint8Array, rrc: number): Uint8Array {
+  if (data.length === 0) return data;
+  const r = rrc % data.length;
+  if (r === 0) return data;
+  const out = new Uint8Array(data.length);
+  out.set(data.subarray(r), 0);
+  out.set(data.subarray(0, r), data.length - r);
+  return out;
+}
