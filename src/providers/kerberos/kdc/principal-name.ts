@@ -48,7 +48,7 @@ export function parsePrincipal(text: string, defaultRealm?: string, nameType?: n
   return { realm: finalRealm, name: { nameType: type, nameString: components } };
 }
 
-function escape(s: string): string {
+function escapeComponent(s: string): string {
   let out = '';
   for (const c of s) {
     if (c === '\\' || c === '@' || c === '/') out += `\\${c}`;
@@ -63,12 +63,12 @@ function escape(s: string): string {
 
 /** `comp/comp@REALM`, escaped so that parsePrincipal reads it back. */
 export function formatPrincipal(p: Principal): string {
-  return `${p.name.nameString.map((c) => escape(c)).join('/')}@${escape(p.realm)}`;
+  return `${p.name.nameString.map((c) => escapeComponent(c)).join('/')}@${escapeComponent(p.realm)}`;
 }
 
 /** `comp/comp` without the realm. */
 export function formatPrincipalName(p: Principal): string {
-  return p.name.nameString.map((c) => escape(c)).join('/');
+  return p.name.nameString.map((c) => escapeComponent(c)).join('/');
 }
 
 /** RFC 4120 §4: the default salt is the realm followed by every name component, unseparated. */
