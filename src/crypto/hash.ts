@@ -1,0 +1,70 @@
+/**
+ * Hashes, HMAC and PBKDF2 for Kerberos and NTLM, from @noble/hashes, with the native
+ * `node:crypto` (reached through process.getBuiltinModule, see native.ts) used where it
+ * measured faster: HMAC over inputs above NATIVE_HMAC_MIN_BYTES (per-call setup makes
+ * noble faster on short inputs) and PBKDF2 always (string-to-key runs 4096-32768
+ * iterations; native is an order of magnitude faster). Figures in
+ * bench/kerberos-crypto.bench.ts and in the report of the commit that set these values.
+ */
+import { hmac as nobleHmac } from '@noble/hashes/hmac.js';
+import { md5, sha1 } from '@noble/hashes/legacy.js';
+import { pbkdf2 as noblePbkdf2 } from '@noble/hashes/pbkdf2.js';
+import { sha256, sha384 } from '@noble/hashes/sha2.js';
+import { asPlain, nativeCrypto } from './native.ts';
+
+export type HashName = 'md5' | 'sha1' | 'sha256' | 'sha384';
+
+const NOBLE = { md5, sha1, sha256, sha384 } as const;
+
+/** Output sizes in bytes. */
+export const HASH_SIZE: Readonly<Record<HashName, number>> = { md5: 16, sha1: 20, sha256: 32, sha384: 48 };
+
+/** HMAC inputs at least this long use the native module (when present). */
+export const NATIVE_HMAC_MIN_BYTES = 256;
+
+let useNative = nativeCrypto() !== undefined;
+
+/** Turns the native paths on or off (tests and benchmarks compare both). */
+export function setNativeHashes(on: boolean): boolean {
+  useNative = on && nativeCrypto() !== undefined;
+  return useNative;
+}
+
+export function nativeHashesEnabled(): boolean {
+  return useNative;
+}
+
+/** One-shot digest. */
+export function digest(name: HashName, data: Uint8Array): Uint8Array {
+  if (useNative && data.length >= NATIVE_HMAC_MIN_BYTES) {
+    return asPlain(nativeCrypto()!.createHash(name).update(data).digest());
+  }
+  return NOBLE[name](data);
+}
+
+/** HMAC of the concatenation of `parts` (no concatenation copy is made). */
+export function hmac(name: HashName, key: Uint8Array, ...parts: Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const p of parts) length += p.length;
+  if (useNative && length >= NATIVE_HMAC_MIN_BYTES) {
+    const h = nativeCrypto()!.createHmac(name, key);
+    for (const p of parts) h.update(p);
+    return asPlain(h.digest());
+  }
+  if (parts.length === 1) return nobleHmac(NOBLE[name], key, parts[0]!);
+  const h = nobleHmac.create(NOBLE[name], key);
+  for (const p of parts) h.update(p);
+  return h.digest();
+}
+
+/** PBKDF2 with HMAC-`name`. */
+export function pbkdf2(
+  name: HashName,
+  password: Uint8Array,
+  salt: Uint8Array,
+  iterations: number,
+  length: number,
+): Uint8Array {
+  if (useNative) return asPlain(nativeCrypto()!.pbkdf2Sync(password, salt, iterations, length, name));
+  return noblePbkdf2(NOBLE[name], password, salt, { c: iterations, dkLen: length });
+}

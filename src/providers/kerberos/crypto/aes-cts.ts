@@ -1,0 +1,72 @@
+/**
+ * AES in CBC mode with ciphertext stealing, as RFC 3962 §5 defines it (RFC 2040 RC5-CTS
+ * with the errata of RFC 3962 App. A): the last two cipher blocks are swapped and the final
+ * one truncated to the length of the last plaintext block, so the output is exactly as
+ * long as the input. Inputs must be at least one block (Kerberos always prefixes a
+ * 16-byte confounder). An input of exactly one block is plain CBC.
+ *
+ * Built from whole-block CBC calls on the AES backend (native where available): encrypt is
+ * one CBC pass over the zero-padded input plus a swap; decrypt is one ECB block (to recover
+ * the stolen tail) plus one CBC pass.
+ *
+ * The "next IV" (cipher state after the call, RFC 3962 §5) is the second-last output block
+ * (the last full CBC block before stealing): see ctsNextIv.
+ */
+import { gssError } from '../../../core/errors.ts';
+import { AES_BLOCK, aesCbcDecrypt, aesCbcEncrypt, aesDecryptBlock } from '../../../crypto/aes.ts';
+
+function checkLength(n: number): void {
+  if (n < AES_BLOCK) throw gssError('INVALID_ARGUMENT', `CBC-CTS needs at least one block, got ${n} bytes`);
+}
+
+/** CBC-CTS encryption of `data` (>= 16 bytes) under `key`, starting from `iv`. */
+export function ctsEncrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array {
+  const n = data.length;
+  checkLength(n);
+  if (n === AES_BLOCK) return aesCbcEncrypt(key, iv, data);
+  const blocks = Math.ceil(n / AES_BLOCK);
+  const padded = new Uint8Array(blocks * AES_BLOCK);
+  padded.set(data);
+  const c = aesCbcEncrypt(key, iv, padded);
+  const last = (blocks - 1) * AES_BLOCK; // start of the last (partial) block
+  const prev = last - AES_BLOCK; // start of the second-last block
+  const tail = n - last; // 1..16 bytes in the last block
+  // C_1..C_{n-2} unchanged, then C_n (last CBC block), then C_{n-1} truncated.
+  const out = c.length >= n ? c.subarray(0, n) : new Uint8Array(n);
+  const cn = c.slice(last, last + AES_BLOCK);
+  out.copyWithin(last, prev, prev + tail);
+  out.set(cn, prev);
+  return out;
+}
+
+/** CBC-CTS decryption of `data` (>= 16 bytes) under `key`, starting from `iv`. */
+export function ctsDecrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array {
+  const n = data.length;
+  checkLength(n);
+  if (n === AES_BLOCK) return aesCbcDecrypt(key, iv, data);
+  const blocks = Math.ceil(n / AES_BLOCK);
+  const last = (blocks - 1) * AES_BLOCK;
+  const prev = last - AES_BLOCK;
+  const tail = n - last;
+  // The block at `prev` is C_n, the last CBC block; the `tail` bytes after it are the head
+  // of C_{n-1}. Decrypting C_n alone gives (P_n | zeros) XOR C_{n-1}, whose bytes past
+  // `tail` are therefore the stolen rest of C_{n-1}.
+  const cn = data.subarray(prev, last);
+  const d = aesDecryptBlock(key, cn);
+  const rebuilt = new Uint8Array(blocks * AES_BLOCK);
+  rebuilt.set(data.subarray(0, prev));
+  rebuilt.set(data.subarray(last, n), prev);
+  rebuilt.set(d.subarray(tail), prev + tail);
+  rebuilt.set(cn, last);
+  // Plain CBC over C_1..C_{n-1}, C_n: the final block decrypts to P_n padded with zeros.
+  return aesCbcDecrypt(key, iv, rebuilt).subarray(0, n);
+}
+
+/** The cipher state after a CTS call over `ciphertext`: RFC 3962's "next IV". */
+export function ctsNextIv(ciphertext: Uint8Array): Uint8Array {
+  checkLength(ciphertext.length);
+  if (ciphertext.length === AES_BLOCK) return ciphertext.slice(0, AES_BLOCK);
+  const blocks = Math.ceil(ciphertext.length / AES_BLOCK);
+  const prev = (blocks - 2) * AES_BLOCK;
+  return ciphertext.slice(prev, prev + AES_BLOCK);
+}
