@@ -63,6 +63,7 @@ export async function runSampleClient(options: SampleClientOptions): Promise<Sam
       await withStage('sending token', () =>
         channel.send({ flags: F.NOOP | F.CONTEXT_NEXT, body: new Uint8Array(0) }),
       );
+    let lineOpen = false;
     const established = await withStage('initializing context', () =>
       establishContext({
         context: context as SecurityContext,
@@ -76,10 +77,14 @@ export async function runSampleClient(options: SampleClientOptions): Promise<Sam
           if (event.type === 'send') out?.(`Sending init_sec_context token (size=${event.size})...`);
           else if (event.type === 'receive') out?.('continue needed...\n');
           else if (event.type === 'established') out?.('\n');
+          lineOpen = event.type === 'send';
           options.onEvent?.(event);
         },
       }),
-    );
+    ).catch((e: unknown) => {
+      if (lineOpen) out?.('\n'); // end the "Sending ..." line before the error lines
+      throw e;
+    });
     context = established.context;
     info = established.info;
     if (out) out(describeContext(info, options));

@@ -1,0 +1,55 @@
+/**
+ * Shared helpers of the CLI tests: an in-memory CliIo that records what a command
+ * writes, and raw TCP pokes for feeding a server bytes no well-behaved client sends.
+ */
+import { createConnection } from 'node:net';
+import type { CliIo } from '../../src/cli/io.ts';
+
+export interface CapturedIo extends CliIo {
+  out: string[];
+  err: string[];
+  readonly stdoutText: string;
+  readonly stderrText: string;
+}
+
+export function captureIo(env: Record<string, string | undefined> = {}, stdin = ''): CapturedIo {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    out,
+    err,
+    stdout: (t) => void out.push(t),
+    stderr: (t) => void err.push(t),
+    readStdin: async () => stdin,
+    env,
+    cwd: process.cwd(),
+    get stdoutText() {
+      return out.join('');
+    },
+    get stderrText() {
+      return err.join('');
+    },
+  };
+}
+
+/** Connects, writes `bytes`, and resolves when the server closes the connection (or after `ms`). */
+export function poke(port: number, bytes: Uint8Array, ms = 5000): Promise<'closed' | 'timeout'> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve('timeout');
+    }, ms);
+    socket.on('connect', () => socket.write(bytes));
+    socket.on('data', () => undefined);
+    socket.on('error', (e) => {
+      clearTimeout(timer);
+      if ((e as NodeJS.ErrnoException).code === 'ECONNRESET') resolve('closed');
+      else reject(e);
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve('closed');
+    });
+  });
+}
