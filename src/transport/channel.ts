@@ -9,6 +9,8 @@
  *   sees a FrameChannel; it never parses a header, and a transport never parses a token.
  */
 
+import type { GssockError } from '../core/errors.ts';
+
 /** One frame. `flags` is the MIT gss-sample flag byte; 0 for codecs without flags. */
 export interface Frame {
   flags: number;
@@ -64,4 +66,37 @@ export interface FrameChannel {
   close(): Promise<void>;
   readonly codec: FrameCodec;
   readonly remoteAddress?: string;
+}
+
+/** Where to connect (runtime adapters and `auto`). */
+export interface ConnectOptions {
+  host: string;
+  port: number;
+  /** Aborts the connection attempt (AbortedError). */
+  signal?: AbortSignal;
+}
+
+/** Where to listen (runtime adapters and `auto`). */
+export interface ListenOptions {
+  /** Interface to bind; default '127.0.0.1' (loopback: exposing a service is a choice). */
+  host?: string;
+  /** Port to bind; 0 picks a free one (read it back from `Listener.port`). */
+  port: number;
+  /** Told about errors thrown by the stream handler (the stream is closed either way). */
+  onError?: (error: GssockError) => void;
+}
+
+/**
+ * Called with each accepted connection. If it returns a promise, the listener closes the
+ * stream when the promise settles; if it throws or rejects, the stream is closed and the
+ * error goes to `ListenOptions.onError`; if it returns nothing, it owns the stream.
+ */
+export type StreamHandler = (stream: ByteStream) => void | Promise<void>;
+
+/** A listening socket, the same shape on every runtime. */
+export interface Listener {
+  /** The bound port (useful after listening on port 0). */
+  readonly port: number;
+  /** Stops accepting and closes every accepted connection still open; idempotent. */
+  close(): Promise<void>;
 }
