@@ -4,7 +4,7 @@
  */
 import { isGssockError } from '../core/errors.ts';
 import { crackSpn } from '../spn/crack.ts';
-import { getSpns, type SpnInstance, spnNameType } from '../spn/get.ts';
+import { getSpns, type SpnInstance, type SpnTypeName, spnNameType } from '../spn/get.ts';
 import { makeSpn } from '../spn/make.ts';
 import { unparsePrincipal } from '../spn/principal.ts';
 import { rnrServiceDn } from '../spn/rnr.ts';
@@ -121,7 +121,7 @@ function run(args: string[], io: CliIo): number {
       noPositional(p);
       const typeText = single(p, 'type', true);
       const spns = getSpns({
-        type: spnNameType(typeText as never),
+        type: spnNameType(typeText as SpnTypeName),
         serviceClass: single(p, 'class', true),
         serviceName: single(p, 'service'),
         instancePort: portOption(p, 'port') ?? 0,

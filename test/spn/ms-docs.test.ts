@@ -80,7 +80,12 @@ describe('MS doc examples: the SCP and RnR workflows', () => {
   const scpDn = 'CN=SockAuthAD,CN=JEFFSMITH,OU=Computers,DC=fabrikam,DC=com';
   it('install: DsGetSpn(DS_SPN_SERVICE, class, DNofSCP, 0, 0, NULL, NULL) gives class/<local FQDN>/<SCP DN> (composing-the-spns-for-a-service-with-an-scp)', () => {
     assert.deepEqual(
-      getSpns({ type: 'service', serviceClass: 'ADSockAuth', serviceName: scpDn, localFqdn: 'jeffsmith.fabrikam.com' }),
+      getSpns({
+        type: 'service',
+        serviceClass: 'ADSockAuth',
+        serviceName: scpDn,
+        localFqdn: 'jeffsmith.fabrikam.com',
+      }),
       [`ADSockAuth/jeffsmith.fabrikam.com/${scpDn}`],
     );
   });
@@ -106,11 +111,18 @@ describe('MS doc examples: the SCP and RnR workflows', () => {
     );
   });
   it('RPC analogue: cn=<svc>,cn=RpcServices,cn=System,<domain DN>', () => {
-    assert.equal(rpcServiceDn('anRpcService', 'DC=fabrikam,DC=com'), 'cn=anRpcService,cn=RpcServices,cn=System,DC=fabrikam,DC=com');
+    assert.equal(
+      rpcServiceDn('anRpcService', 'DC=fabrikam,DC=com'),
+      'cn=anRpcService,cn=RpcServices,cn=System,DC=fabrikam,DC=com',
+    );
   });
   it('DsServerRegisterSpn composes <class>/<FQDN> and <class>/<NetBIOS> (nf-ntdsapi-dsserverregisterspnw Remarks)', () => {
     assert.deepEqual(
-      serverRegisterSpns({ serviceClass: 'ldap', localFqdn: 'jeffsmith.fabrikam.com', localNetbios: 'JEFFSMITH-NEC' }),
+      serverRegisterSpns({
+        serviceClass: 'ldap',
+        localFqdn: 'jeffsmith.fabrikam.com',
+        localNetbios: 'JEFFSMITH-NEC',
+      }),
       ['ldap/jeffsmith.fabrikam.com', 'ldap/JEFFSMITH-NEC'],
     );
   });
@@ -120,7 +132,11 @@ describe('MS doc examples: the SCP and RnR workflows', () => {
         type: 'service',
         serviceClass: 'MyDBService',
         serviceName: 'CN=hrdb,OU=mktg,DC=example,DC=com',
-        instances: [{ name: 'host1.example.com' }, { name: 'host2.example.com' }, { name: 'host3.example.com' }],
+        instances: [
+          { name: 'host1.example.com' },
+          { name: 'host2.example.com' },
+          { name: 'host3.example.com' },
+        ],
       }),
       [1, 2, 3].map((n) => `MyDBService/host${n}.example.com/CN=hrdb,OU=mktg,DC=example,DC=com`),
     );
@@ -157,9 +173,17 @@ describe('documented disagreements (references.md §5) and what gssock does', ()
   it('§5.3 DsMakeSpn Remarks show a /<referrer> suffix on the host-based form; the function ignores Referrer unless ServiceName is an IP', () => {
     // gssock follows the behaviour (Wine's conformance tests, which pass on Windows), not the
     // mislabelled Remarks: a referrer with a DNS ServiceName adds nothing.
-    assert.equal(makeSpn({ serviceClass: 'class', serviceName: 'host', instancePort: 555, referrer: 'referrer' }), 'class/host:555');
     assert.equal(
-      makeSpn({ serviceClass: 'class', serviceName: '192.0.2.1', instancePort: 555, referrer: 'referrer.fabrikam.com' }),
+      makeSpn({ serviceClass: 'class', serviceName: 'host', instancePort: 555, referrer: 'referrer' }),
+      'class/host:555',
+    );
+    assert.equal(
+      makeSpn({
+        serviceClass: 'class',
+        serviceName: '192.0.2.1',
+        instancePort: 555,
+        referrer: 'referrer.fabrikam.com',
+      }),
       'class/192.0.2.1:555/referrer.fabrikam.com',
     );
   });
@@ -192,11 +216,20 @@ describe('documented disagreements (references.md §5) and what gssock does', ()
   it('§5.7 LocalSystem self-registration: API page allows DNS or NetBIOS host, AD page DNS only; gssock composes both, as DsServerRegisterSpn does', () => {
     // Registration rights are the DC's business; gssock composes what DsServerRegisterSpn
     // writes (FQDN and NetBIOS forms) and refuses a dotted "NetBIOS" name, the usual slip.
-    const [dns, nb] = serverRegisterSpns({ serviceClass: 'ADSockAuth', localFqdn: 'h.fabrikam.com', localNetbios: 'H' });
+    const [dns, nb] = serverRegisterSpns({
+      serviceClass: 'ADSockAuth',
+      localFqdn: 'h.fabrikam.com',
+      localNetbios: 'H',
+    });
     assert.equal(dns, 'ADSockAuth/h.fabrikam.com');
     assert.equal(nb, 'ADSockAuth/H');
     assert.throws(
-      () => serverRegisterSpns({ serviceClass: 'ADSockAuth', localFqdn: 'h.fabrikam.com', localNetbios: 'h.fabrikam.com' }),
+      () =>
+        serverRegisterSpns({
+          serviceClass: 'ADSockAuth',
+          localFqdn: 'h.fabrikam.com',
+          localNetbios: 'h.fabrikam.com',
+        }),
       (e) => isGssockError(e, 'BAD_NAME'),
     );
   });
