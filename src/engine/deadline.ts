@@ -69,10 +69,10 @@ export class Deadline {
 
   /** Resolves like `work`, or rejects as soon as the deadline passes. */
   race<T>(work: Awaitable<T>): Promise<T> {
-    this.check();
     const p = Promise.resolve(work);
     // If the deadline wins, `work` may still reject later (a channel we closed): not unhandled.
     p.catch(noop);
+    if (this.#error) return Promise.reject(this.#error);
     return Promise.race([p, this.#expired]);
   }
 

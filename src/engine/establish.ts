@@ -116,6 +116,7 @@ export async function establishContext(o: EstablishOptions): Promise<Established
   let channelError = false;
   const send = async (token: Uint8Array) => {
     if (++leg > maxLegs) throw tooManyLegs(maxLegs);
+    deadline.check();
     channelError = true;
     await deadline.race(channel.send({ flags: frameFlags, body: token }));
     channelError = false;
@@ -123,6 +124,7 @@ export async function establishContext(o: EstablishOptions): Promise<Established
   };
   const receive = async (): Promise<Uint8Array> => {
     if (leg + 1 > maxLegs) throw tooManyLegs(maxLegs);
+    deadline.check();
     channelError = true;
     const frame = await deadline.race(channel.receive());
     channelError = false;
@@ -144,9 +146,11 @@ export async function establishContext(o: EstablishOptions): Promise<Established
   };
 
   try {
+    deadline.check();
     if (context.established) throw gssError('INVALID_STATE', 'the security context is already established');
     let input: Uint8Array | null = context.role === 'acceptor' ? await receive() : null;
     for (;;) {
+      deadline.check();
       const result = checkStepResult(await deadline.race(runStep(context, input)));
       const output = result.outputToken && result.outputToken.length > 0 ? result.outputToken : undefined;
       if (result.done) {
