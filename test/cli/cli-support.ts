@@ -53,3 +53,12 @@ export function poke(port: number, bytes: Uint8Array, ms = 5000): Promise<'close
     });
   });
 }
+
+/** Polls `check` until it returns true (the server logs a connection's end after the client is gone). */
+export async function eventually(check: () => boolean, what: string, ms = 5000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
