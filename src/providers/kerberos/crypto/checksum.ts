@@ -51,10 +51,10 @@ export function makeChecksum(
 ): Uint8Array {
   if (cksumtype === CHECKSUM.RSA_MD5) return digest('md5', data);
   if (cksumtype === CHECKSUM.SHA1) return digest('sha1', data);
-  if (!key) throw gssError('INVALID_ARGUMENT', `checksum type ${checksumName(cksumtype)} needs a key`);
-  if (cksumtype === CHECKSUM.HMAC_MD5_ARCFOUR) return hmacMd5Checksum(key.value, usage, data);
   const etype = KEYED.get(cksumtype);
-  if (etype === undefined) throw unsupported(cksumtype);
+  if (etype === undefined && cksumtype !== CHECKSUM.HMAC_MD5_ARCFOUR) throw unsupported(cksumtype);
+  if (!key) throw gssError('INVALID_ARGUMENT', `checksum type ${checksumName(cksumtype)} needs a key`);
+  if (etype === undefined) return hmacMd5Checksum(key.value, usage, data);
   if (key.etype !== etype)
     throw gssError(
       'ETYPE_NOT_SUPPORTED',
