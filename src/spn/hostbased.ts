@@ -75,5 +75,6 @@ export function hostBasedToSpn(name: string, options: { localHost?: string } = {
   if (host === undefined) {
     throw badName(`${JSON.stringify(name)} names no host and no localHost was given`, { name });
   }
+  if (host === '' || /[/@\0]/.test(host)) throw badName(`bad host ${JSON.stringify(host)}`, { host });
   return `${parsed.service}/${normalizeHost(host)}`;
 }
