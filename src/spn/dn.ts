@@ -182,12 +182,27 @@ export function formatDn(rdns: readonly Rdn[]): string {
     .join(',');
 }
 
-/** Re-formats a DN canonically (RFC 4514 escaping, no blanks around separators). */
+/**
+ * Re-formats a DN canonically (RFC 4514 escaping, no blanks around separators).
+ *
+ * @example
+ * ```ts
+ * normalizeDn('CN=a , DC=fabrikam'); // 'CN=a,DC=fabrikam'
+ * ```
+ */
 export function normalizeDn(dn: string): string {
   return formatDn(parseDn(dn));
 }
 
-/** True when `text` parses as a non-empty DN. */
+/**
+ * True when `text` parses as a non-empty DN.
+ *
+ * @example
+ * ```ts
+ * isDn('DC=fabrikam,DC=com'); // true
+ * isDn('fabrikam.com'); // false
+ * ```
+ */
 export function isDn(text: string): boolean {
   try {
     return parseDn(text).length > 0;
@@ -241,6 +256,12 @@ export function dnToDnsDomain(dn: string): string {
 /**
  * A domain given either way, as a domain DN: a DN made only of DC= RDNs is normalized,
  * a DNS name is converted. Anything else (an SCP DN, say) is a `BAD_NAME` error.
+ *
+ * @example
+ * ```ts
+ * toDomainDn('fabrikam.com'); // 'DC=fabrikam,DC=com'
+ * toDomainDn('dc=fabrikam, dc=com'); // 'dc=fabrikam,dc=com'
+ * ```
  */
 export function toDomainDn(domain: string): string {
   assertString('domain', domain);

@@ -40,7 +40,14 @@ const BY_NAME: Record<SpnTypeName, number> = {
   service: DsSpnNameType.SERVICE,
 };
 
-/** Turns `'dns-host'`..`'service'` or 0..5 into the DS_SPN_NAME_TYPE number. */
+/**
+ * Turns `'dns-host'`..`'service'` or 0..5 into the DS_SPN_NAME_TYPE number.
+ *
+ * @example
+ * ```ts
+ * spnNameType('nb-domain'); // 4
+ * ```
+ */
 export function spnNameType(type: SpnTypeName | number): number {
   if (typeof type === 'number') {
     if (Number.isInteger(type) && type >= 0 && type <= 5) return type;

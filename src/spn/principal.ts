@@ -118,7 +118,14 @@ export function parsePrincipal(text: string, options: ParsePrincipalOptions = {}
   return { components, realm, nameType };
 }
 
-/** Escapes one component or the realm the way krb5_unparse_name does. */
+/**
+ * Escapes one component or the realm the way krb5_unparse_name does.
+ *
+ * @example
+ * ```ts
+ * escapePrincipalPart('a/b@c'); // 'a\\/b\\@c'
+ * ```
+ */
 export function escapePrincipalPart(part: string): string {
   let out = '';
   for (const c of part) {

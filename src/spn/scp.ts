@@ -128,7 +128,14 @@ export async function resolveScpSpns(
   );
 }
 
-/** Escapes a value for an LDAP filter (RFC 4515 §3: `* ( ) \` and NUL as `\XX`). */
+/**
+ * Escapes a value for an LDAP filter (RFC 4515 §3: `* ( ) \` and NUL as `\XX`).
+ *
+ * @example
+ * ```ts
+ * escapeFilterValue('a*b'); // 'a\\2ab'
+ * ```
+ */
 export function escapeFilterValue(value: string): string {
   return value.replace(/[*()\\\0]/g, (c) => `\\${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
@@ -146,7 +153,14 @@ export function scpSearchFilter(keyword: string): string {
   return `(keywords=${escapeFilterValue(keyword)})`;
 }
 
-/** True when the SCP carries `keyword` (keywords is a case-insensitive string attribute). */
+/**
+ * True when the SCP carries `keyword` (keywords is a case-insensitive string attribute).
+ *
+ * @example
+ * ```ts
+ * scpHasKeyword({ keywords: ['Microsoft'] }, 'microsoft'); // true
+ * ```
+ */
 export function scpHasKeyword(scp: Pick<ScpAttributes, 'keywords'>, keyword: string): boolean {
   const k = keyword.toLowerCase();
   return (scp.keywords ?? []).some((v) => v.toLowerCase() === k);

@@ -71,12 +71,26 @@ export function parsePortText(field: string, text: string): number {
 const IPV4 =
   /^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}$/;
 
-/** True for a dotted-quad IPv4 address. */
+/**
+ * True for a dotted-quad IPv4 address.
+ *
+ * @example
+ * ```ts
+ * isIpv4('192.0.2.1'); // true
+ * ```
+ */
 export function isIpv4(text: string): boolean {
   return IPV4.test(text);
 }
 
-/** True for an IPv6 literal, bare (`fe80::1`, `::1%3`) or bracketed (`[::1]`), RFC 4291 §2.2 text forms. */
+/**
+ * True for an IPv6 literal, bare (`fe80::1`, `::1%3`) or bracketed (`[::1]`), RFC 4291 §2.2 text forms.
+ *
+ * @example
+ * ```ts
+ * isIpv6('[fe80::1]'); // true
+ * ```
+ */
 export function isIpv6(text: string): boolean {
   let s = text;
   if (s.startsWith('[') && s.endsWith(']')) s = s.slice(1, -1);
@@ -103,7 +117,14 @@ export function isIpv6(text: string): boolean {
   return hextets(s) === 8;
 }
 
-/** True when `text` is an IPv4 or IPv6 address (the only case DsMakeSpn uses Referrer). */
+/**
+ * True when `text` is an IPv4 or IPv6 address (the only case DsMakeSpn uses Referrer).
+ *
+ * @example
+ * ```ts
+ * isIpAddress('host.fabrikam.com'); // false
+ * ```
+ */
 export function isIpAddress(text: string): boolean {
   return isIpv4(text) || isIpv6(text);
 }
