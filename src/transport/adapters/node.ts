@@ -102,7 +102,7 @@ export function fromNodeSocket(
 }
 
 /** Connects over TCP with `node:net` and returns the ByteStream. */
-export function connectNode(options: ConnectOptions & NodeStreamOptions): Promise<ByteStream> {
+export async function connectNode(options: ConnectOptions & NodeStreamOptions): Promise<ByteStream> {
   const { host, port, signal } = options;
   throwIfAborted(signal, 'connect');
   return new Promise((resolve, reject) => {
