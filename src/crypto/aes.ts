@@ -29,7 +29,7 @@
  * default is therefore `node` when available with `noble` for inputs of at most
  * NOBLE_MAX_BYTES, and plain `noble` otherwise. `setAesBackend` overrides it.
  */
-import { cbc } from '@noble/ciphers/aes.js';
+import { cbc, unsafe } from '@noble/ciphers/aes.js';
 import { gssError } from '../core/errors.ts';
 import { asPlain, nativeCrypto } from './native.ts';
 
@@ -42,7 +42,6 @@ export interface AesBackend {
 }
 
 export const AES_BLOCK = 16;
-const ZERO_IV = new Uint8Array(AES_BLOCK);
 
 /** Inputs up to this size go to noble under the `auto` backend (native setup dominates). */
 export const NOBLE_MAX_BYTES = 32;
@@ -140,11 +139,29 @@ export function aesCbcDecrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array)
   return current.decryptCbc(key, iv, data);
 }
 
-/** AES-ECB of one block (what n-fold key derivation and CTS decryption need). */
+/**
+ * AES-ECB of one block (n-fold key derivation, PRF, CTS decryption). Always the pure
+ * implementation: one block costs about a microsecond in JavaScript, less than the setup of
+ * a native cipher object. Never cached: callers may reuse or wipe their key arrays.
+ */
 export function aesEncryptBlock(key: Uint8Array, block: Uint8Array): Uint8Array {
-  return current.encryptCbc(key, ZERO_IV, block);
+  checkBlock(key, block);
+  const xk = unsafe.expandKeyLE(key);
+  const out = unsafe.encryptBlock(xk, block.slice());
+  xk.fill(0);
+  return out;
 }
 
 export function aesDecryptBlock(key: Uint8Array, block: Uint8Array): Uint8Array {
-  return current.decryptCbc(key, ZERO_IV, block);
+  checkBlock(key, block);
+  const xk = unsafe.expandKeyDecLE(key);
+  const out = unsafe.decryptBlock(xk, block.slice());
+  xk.fill(0);
+  return out;
+}
+
+function checkBlock(key: Uint8Array, block: Uint8Array): void {
+  cipherName(key);
+  if (block.length !== AES_BLOCK)
+    throw gssError('INVALID_ARGUMENT', `AES block must be 16 bytes, got ${block.length}`);
 }

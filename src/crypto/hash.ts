@@ -68,3 +68,30 @@ export function pbkdf2(
   if (useNative) return asPlain(nativeCrypto()!.pbkdf2Sync(password, salt, iterations, length, name));
   return noblePbkdf2(NOBLE[name], password, salt, { c: iterations, dkLen: length });
 }
+
+/**
+ * An HMAC key prepared once (the inner and outer padded-key hash states), for keys used on
+ * every message such as the derived Ki/Kc of a GSS session: saves two of the four hash
+ * compressions of a short message. The key bytes must not change afterwards.
+ */
+export class HmacKey {
+  readonly #name: HashName;
+  readonly #key: Uint8Array;
+  readonly #prepared: ReturnType<typeof nobleHmac.create>;
+
+  constructor(name: HashName, key: Uint8Array) {
+    this.#name = name;
+    this.#key = key;
+    this.#prepared = nobleHmac.create(NOBLE[name], key);
+  }
+
+  /** HMAC of the concatenation of `parts`. */
+  mac(...parts: Uint8Array[]): Uint8Array {
+    let length = 0;
+    for (const p of parts) length += p.length;
+    if (useNative && length >= NATIVE_HMAC_MIN_BYTES) return hmac(this.#name, this.#key, ...parts);
+    const h = this.#prepared.clone();
+    for (const p of parts) h.update(p);
+    return h.digest();
+  }
+}

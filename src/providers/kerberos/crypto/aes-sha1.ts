@@ -10,12 +10,12 @@
  */
 import { constantTimeEqual } from '../../../core/bytes.ts';
 import { gssError } from '../../../core/errors.ts';
-import { defaultRandom } from '../../../core/random.ts';
+import { randomBytes } from '../../../crypto/random-pool.ts';
 import { AES_BLOCK, aesEncryptBlock } from '../../../crypto/aes.ts';
-import { digest, hmac, pbkdf2 } from '../../../crypto/hash.ts';
+import { digest, pbkdf2 } from '../../../crypto/hash.ts';
 import type { EncryptionKey } from '../types.ts';
 import { ctsDecrypt, ctsEncrypt } from './aes-cts.ts';
-import { derivedKey, KC, KE, KI, usageConstant } from './derived-keys.ts';
+import { derivedKey, KC, KE, KI, macKey, usageConstant } from './derived-keys.ts';
 import { checkKey, checkUsage, type EncryptOptions, type Enctype, toBytes } from './enctype.ts';
 import { CHECKSUM, ENCTYPE } from './numbers.ts';
 import { iterationCount, iterationParams } from './s2k-params.ts';
@@ -33,7 +33,9 @@ function makeAesSha1(etype: number, name: string, keySize: number, checksumType:
     return derivedKey(base, etype, usage, purpose, () => deriveKeyAes(base, usageConstant(usage, purpose)));
   };
   const checksum = (k: EncryptionKey, usage: number, data: Uint8Array): Uint8Array =>
-    hmac('sha1', key(k, usage, KC), data).subarray(0, MAC_SIZE);
+    macKey(key(k, usage, KC), 'sha1')
+      .mac(data)
+      .subarray(0, MAC_SIZE);
 
   return {
     etype,
@@ -66,13 +68,13 @@ function makeAesSha1(etype: number, name: string, keySize: number, checksumType:
     encrypt(k, usage, plaintext, options?: EncryptOptions) {
       const ke = key(k, usage, KE);
       const ki = key(k, usage, KI);
-      const conf = options?.confounder ?? defaultRandom(AES_BLOCK);
+      const conf = options?.confounder ?? randomBytes(AES_BLOCK);
       if (conf.length !== AES_BLOCK) throw gssError('INVALID_ARGUMENT', 'confounder must be 16 bytes');
       const n = AES_BLOCK + plaintext.length;
       const plain = new Uint8Array(n);
       plain.set(conf);
       plain.set(plaintext, AES_BLOCK);
-      const mac = hmac('sha1', ki, plain);
+      const mac = macKey(ki, 'sha1').mac(plain);
       const out = new Uint8Array(n + MAC_SIZE);
       out.set(ctsEncrypt(ke, ZERO_IV, plain));
       out.set(mac.subarray(0, MAC_SIZE), n);
@@ -88,7 +90,7 @@ function makeAesSha1(etype: number, name: string, keySize: number, checksumType:
         });
       const n = ciphertext.length - MAC_SIZE;
       const plain = ctsDecrypt(ke, ZERO_IV, ciphertext.subarray(0, n));
-      const mac = hmac('sha1', ki, plain).subarray(0, MAC_SIZE);
+      const mac = macKey(ki, 'sha1').mac(plain).subarray(0, MAC_SIZE);
       if (!constantTimeEqual(mac, ciphertext.subarray(n)))
         throw gssError('BAD_SIGNATURE', `${name} integrity check failed (key usage ${usage})`, {
           origin: 'peer',

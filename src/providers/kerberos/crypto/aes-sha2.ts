@@ -11,12 +11,12 @@
  */
 import { constantTimeEqual } from '../../../core/bytes.ts';
 import { gssError } from '../../../core/errors.ts';
-import { defaultRandom } from '../../../core/random.ts';
+import { randomBytes } from '../../../crypto/random-pool.ts';
 import { AES_BLOCK } from '../../../crypto/aes.ts';
 import { type HashName, hmac, pbkdf2 } from '../../../crypto/hash.ts';
 import type { EncryptionKey } from '../types.ts';
 import { ctsDecrypt, ctsEncrypt } from './aes-cts.ts';
-import { derivedKey, KC, KE, KI, usageConstant } from './derived-keys.ts';
+import { derivedKey, KC, KE, KI, macKey, usageConstant } from './derived-keys.ts';
 import { checkKey, checkUsage, type EncryptOptions, type Enctype, toBytes } from './enctype.ts';
 import { CHECKSUM, ENCTYPE } from './numbers.ts';
 import { iterationCount, iterationParams } from './s2k-params.ts';
@@ -67,7 +67,9 @@ function makeAesSha2(p: Params): Enctype {
     );
   };
   const checksum = (k: EncryptionKey, usage: number, data: Uint8Array): Uint8Array =>
-    hmac(hash, derive(k, usage, KC), data).subarray(0, macSize);
+    macKey(derive(k, usage, KC), hash)
+      .mac(data)
+      .subarray(0, macSize);
   const saltPrefix = encoder.encode(`${name}\0`);
 
   return {
@@ -105,7 +107,7 @@ function makeAesSha2(p: Params): Enctype {
     encrypt(k, usage, plaintext, options?: EncryptOptions) {
       const ke = derive(k, usage, KE);
       const ki = derive(k, usage, KI);
-      const conf = options?.confounder ?? defaultRandom(AES_BLOCK);
+      const conf = options?.confounder ?? randomBytes(AES_BLOCK);
       if (conf.length !== AES_BLOCK) throw gssError('INVALID_ARGUMENT', 'confounder must be 16 bytes');
       const n = AES_BLOCK + plaintext.length;
       const plain = new Uint8Array(n);
@@ -114,7 +116,7 @@ function makeAesSha2(p: Params): Enctype {
       const out = new Uint8Array(n + macSize);
       const c = ctsEncrypt(ke, ZERO_IV, plain);
       out.set(c);
-      out.set(hmac(hash, ki, ZERO_IV, c).subarray(0, macSize), n);
+      out.set(macKey(ki, hash).mac(ZERO_IV, c).subarray(0, macSize), n);
       return out;
     },
 
@@ -127,7 +129,7 @@ function makeAesSha2(p: Params): Enctype {
         });
       const n = ciphertext.length - macSize;
       const c = ciphertext.subarray(0, n);
-      const mac = hmac(hash, ki, ZERO_IV, c).subarray(0, macSize);
+      const mac = macKey(ki, hash).mac(ZERO_IV, c).subarray(0, macSize);
       if (!constantTimeEqual(mac, ciphertext.subarray(n)))
         throw gssError('BAD_SIGNATURE', `${name} integrity check failed (key usage ${usage})`, {
           origin: 'peer',

@@ -6,6 +6,8 @@
  * `forgetDerivedKeys` wipes them earlier (call it when wiping a key in place).
  */
 
+import { type HashName, HmacKey } from '../../../crypto/hash.ts';
+
 /** The RFC 3961 §5.3 constant byte: Kc (checksum), Ke (encryption), Ki (integrity). */
 export const KC = 0x99;
 export const KE = 0xaa;
@@ -53,4 +55,16 @@ export function forgetDerivedKeys(base: Uint8Array): void {
   if (!perKey) return;
   for (const k of perKey.values()) k.fill(0);
   cache.delete(base);
+}
+
+const macKeys = new WeakMap<Uint8Array, HmacKey>();
+
+/** A prepared HMAC key for a derived key (which never changes while cached). */
+export function macKey(derived: Uint8Array, hash: HashName): HmacKey {
+  let k = macKeys.get(derived);
+  if (!k) {
+    k = new HmacKey(hash, derived);
+    macKeys.set(derived, k);
+  }
+  return k;
 }

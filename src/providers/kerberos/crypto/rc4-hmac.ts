@@ -14,7 +14,7 @@
  */
 import { constantTimeEqual } from '../../../core/bytes.ts';
 import { gssError } from '../../../core/errors.ts';
-import { defaultRandom } from '../../../core/random.ts';
+import { randomBytes } from '../../../crypto/random-pool.ts';
 import { md4 } from '../../../crypto/md4.ts';
 import { Rc4 } from '../../../crypto/rc4.ts';
 import { digest, hmac } from '../../../crypto/hash.ts';
@@ -108,7 +108,7 @@ export const arcfourHmac: Enctype = {
   encrypt(k, usage, plaintext, options?: EncryptOptions) {
     checkUsage(usage);
     const k1 = hmacMd5(key(k), usageLe(usage));
-    const conf = options?.confounder ?? defaultRandom(CONFOUNDER);
+    const conf = options?.confounder ?? randomBytes(CONFOUNDER);
     if (conf.length !== CONFOUNDER) throw gssError('INVALID_ARGUMENT', 'confounder must be 8 bytes');
     const out = new Uint8Array(MAC + CONFOUNDER + plaintext.length);
     const body = out.subarray(MAC);
