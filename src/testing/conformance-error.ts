@@ -11,11 +11,14 @@ const BRAND = Symbol.for('gssock.ConformanceError');
 export class ConformanceError extends GssockError {
   /** The rule the mechanism broke. */
   readonly rule: RuleId;
+  /** What was seen, without the rule's name in front. */
+  readonly detail: string;
 
   constructor(rule: RuleId, message: string, cause?: unknown) {
     super('FAILURE', `${rule}: ${message}`, { origin: 'local', cause, details: { rule } });
     this.name = 'ConformanceError';
     this.rule = rule;
+    this.detail = message;
     Object.defineProperty(this, BRAND, { value: true });
   }
 

@@ -71,9 +71,9 @@ export async function runCheck(
       e instanceof ConformanceError
         ? e.rule === rule
           ? e
-          : new ConformanceError(rule, `blocked by ${e.message}`, e)
+          : new ConformanceError(rule, `blocked by ${e.rule}: ${e.detail}`, e)
         : new ConformanceError(rule, `the check itself failed: ${describeThrown(e)} (seed ${kit.seed})`, e);
-    return result('fail', error.message, error);
+    return result('fail', error.detail, error);
   }
 }
 

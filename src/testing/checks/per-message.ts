@@ -232,8 +232,32 @@ export function checkReorderRefused(kit: Kit): Promise<CheckNote> {
           expectRefusal(late.error, R, `${to.role} taking ${kind} token 1 after token 2`, ORDER_CODES);
         } else {
           expectRefusal(early.error, R, `${to.role} taking ${kind} token 2 before token 1`, ORDER_CODES);
-          await kit.call(R, `${to.role} taking ${kind} token 1`, () => take(m1, t1));
-          await kit.call(R, `${to.role} taking ${kind} token 2`, () => take(m2, t2));
+          // A refused gap may or may not be recorded: then tokens 1 and 2 are either accepted
+          // or refused as out of order / duplicate. Both fail closed.
+          for (const [m, t, n] of [
+            [m1, t1, 1],
+            [m2, t2, 2],
+          ] as const) {
+            const r = await attempt(kit.callTimeoutMs, R, `${kind} ${n}`, () => take(m, t));
+            if (!r.ok)
+              expectRefusal(
+                r.error,
+                R,
+                `${to.role} taking ${kind} token ${n} after a refused gap`,
+                ORDER_CODES,
+              );
+          }
+        }
+        // Either way the context recovers: the next token is in order.
+        const m3 = random(16);
+        const t3 = await make(m3);
+        const r3 = await attempt(kit.callTimeoutMs, R, `${kind} 3`, () => take(m3, t3));
+        if (!r3.ok) {
+          throw new ConformanceError(
+            R,
+            `after the reordering, the ${to.role} refused the next ${kind} token: ${describeThrown(r3.error)}`,
+            r3.error,
+          );
         }
       }
     }
