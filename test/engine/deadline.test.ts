@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AbortedError, GssockError, TimeoutError } from '../../src/core/errors.ts';
+import { AbortedError, type GssockError, TimeoutError } from '../../src/core/errors.ts';
 import { accept, Deadline, establishContext, initiate } from '../../src/engine/index.ts';
 import { mock } from '../../src/providers/mock/index.ts';
 import { channelPair, SpyChannel, sleep, trackTimers } from './support.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { GssockError, isGssockError, MutualAuthRequiredError } from '../../src/core/errors.ts';
+import { type GssockError, isGssockError, MutualAuthRequiredError } from '../../src/core/errors.ts';
 import { Flags } from '../../src/core/flags.ts';
 import {
   accept,

@@ -12,7 +12,10 @@
  *   REPLAY           DUPLICATE_TOKEN  OLD_TOKEN                    accepted     accepted
  *   SEQUENCE (+any)  DUPLICATE_TOKEN  OLD_TOKEN                    GAP_TOKEN    UNSEQ_TOKEN
  *
- * A refused token is not recorded, so the expected number does not move past a gap.
+ * A token refused with GAP_TOKEN is authentic and newer than anything seen, so it is still
+ * recorded: the context resynchronises after a lost message instead of refusing every later
+ * one, and a skipped token that turns up late is then UNSEQ_TOKEN. Its message is not
+ * returned (failing closed); the caller learns that messages were lost.
  */
 import { gssError } from '../../core/errors.ts';
 
@@ -35,14 +38,15 @@ export class ReplayWindow {
   check(seq: number): void {
     if (!this.#replay && !this.#sequence) return;
     if (seq >= this.#next) {
-      if (seq > this.#next && this.#sequence) {
-        throw gssError('GAP_TOKEN', `mock: token ${seq} skips ${seq - this.#next} expected token(s)`, {
-          origin: 'peer',
-          details: { expected: this.#next, received: seq },
-        });
-      }
+      const expected = this.#next;
       this.#seen[seq % WINDOW] = seq;
       this.#next = seq + 1;
+      if (seq > expected && this.#sequence) {
+        throw gssError('GAP_TOKEN', `mock: token ${seq} skips ${seq - expected} expected token(s)`, {
+          origin: 'peer',
+          details: { expected, received: seq },
+        });
+      }
       return;
     }
     if (this.#next - seq > WINDOW) {
