@@ -7,7 +7,7 @@
  *   deno run -A --no-check src/cli/main.ts demo
  *   bun src/cli/main.ts demo
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import process from 'node:process';
 import { pathToFileURL } from 'node:url';
 import { toGssockError } from '../core/errors.ts';
@@ -30,16 +30,20 @@ export const COMMANDS: Record<string, Loader> = {
   ktutil: () => import('./kerberos-tools.ts').then((m) => m.ktutil),
 };
 
-/** The package version, read from package.json (two levels up from src/cli and dist/cli). */
+/** The package version from package.json: two levels up from src/cli, or from a dist chunk. */
 export function version(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-      version?: string;
-    };
-    return pkg.version ?? 'unknown';
-  } catch {
-    return 'unknown';
+  for (const relative of ['../../package.json', '../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === 'gssock' && pkg.version) return pkg.version;
+    } catch {
+      // not there: try the next place
+    }
   }
+  return 'unknown';
 }
 
 /** Dispatches `args` (without the program name); returns the exit code. */
@@ -91,7 +95,12 @@ function isEntryModule(): boolean {
   const meta = import.meta as ImportMeta & { main?: boolean };
   if (typeof meta.main === 'boolean') return meta.main;
   const script = process.argv[1];
-  return script !== undefined && import.meta.url === pathToFileURL(script).href;
+  if (script === undefined) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(script)).href;
+  } catch {
+    return false;
+  }
 }
 
 if (isEntryModule()) void run();

@@ -189,7 +189,11 @@ export async function startServer(
       if (settings.once) await stop();
     }
   })();
-  return { port: listener.port, done, close: async () => (await stop(), await done) };
+  const close = async () => {
+    await stop();
+    await done;
+  };
+  return { port: listener.port, done, close };
 }
 
 /** gss-server's main(): returns the exit code once the server stops. */

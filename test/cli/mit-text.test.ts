@@ -70,7 +70,7 @@ describe('MIT gss-sample output', () => {
     assert.equal(`${major}\n`, mit.gssErrorNoCreds);
     assert.equal(minor, 'GSS-API error initializing context: no ticket for alice (NO_CREDENTIALS)');
     const mutual = displayStatus('initializing context', new MutualAuthRequiredError());
-    assert.match(mutual, /Unspecified GSS failure\.  Minor code may provide more information/);
+    assert.match(mutual, /Unspecified GSS failure\. {2}Minor code may provide more information/);
     assert.match(mutual, /MUTUAL_AUTH_REQUIRED/);
   });
 });
