@@ -11,21 +11,24 @@
  *   padding block (one extra encryption), so two awaited calls per message. Its speed is
  *   measured in bench/kerberos-crypto.bench.ts for reference only.
  *
- * Measured (bench/kerberos-crypto.bench.ts, AES-256-CBC encrypt, MB/s, this machine): FIGURES-PENDING
+ * Measured (bench/kerberos-crypto.bench.ts --quick, AES-256-CBC encrypt, MB/s; 2 vCPUs
+ * shared with other jobs, load average ~11, so absolute figures are low and noisy, the
+ * ordering was the same in two runs):
  *
- *   runtime  backend       64 B    1 KiB   16 KiB    1 MiB
- *   node 20  node           25      339     1386     1708
- *            noble           39       74       80       79
- *            webcrypto      2.4       35      305     1020
- *   deno 2.9 node           12      165      799     1030
- *            noble           44      110      126      124
- *            webcrypto      1.9       29      319      966
- *   bun 1.4  node           20      314     1505     1892
- *            noble           24       57       64       64
- *            webcrypto      1.6       25      299     1474
+ *   runtime       backend      64 B   1 KiB   16 KiB   1 MiB
+ *   node 20.20    node         0.95    30.5     253      481
+ *                 noble        0.64    14.4    19.2     27.2
+ *                 webcrypto    0.30    10.6     103      321   (async)
+ *   deno 2.9      node         1.34    21.5    27.5     52.2
+ *                 noble        2.10     7.0    12.3     10.4
+ *                 webcrypto    2.51    15.7     233      124   (async)
+ *   bun 1.4       node         1.90    43.5     123      166
+ *                 noble        0.75     2.2     9.5      7.8
+ *                 webcrypto    1.98    45.3     337      199   (async)
  *
- * Native wins from a few hundred bytes up on every runtime (4-20x); noble wins only on
- * tiny inputs (one or two blocks, where the native per-call setup dominates). The
+ * Native wins from 1 KiB up on every runtime (2-20x); at one to four blocks the per-call
+ * setup of a native cipher dominates and noble is as fast or faster (Deno). WebCrypto is
+ * fast for large inputs on Deno and Bun but async and padding-only, so it is not used. The
  * default is therefore `node` when available with `noble` for inputs of at most
  * NOBLE_MAX_BYTES, and plain `noble` otherwise. `setAesBackend` overrides it.
  */
