@@ -40,7 +40,8 @@ export interface Figure {
 }
 
 export function report(figure: Figure): void {
-  const row = { bench: figure.bench, runtime: runtimeName(), ...figure };
+  const { bench, ...rest } = figure;
+  const row = { bench, runtime: runtimeName(), ...rest };
   if (jsonOutput) {
     console.log(JSON.stringify(row));
     return;
