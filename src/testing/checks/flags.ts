@@ -8,7 +8,7 @@
 import { Flags, type ContextFlags } from '../../core/flags.ts';
 import type { SecurityContext } from '../../core/mechanism.ts';
 import { attempt } from '../call.ts';
-import { ConformanceError, describeThrown } from '../conformance-error.ts';
+import { ConformanceError } from '../conformance-error.ts';
 import { disposeAll, type Kit } from '../kit.ts';
 import { expectRefusal, ORDER_CODES } from '../typed-error.ts';
 import { containsWindow, directions, infoOf, names, sameBytes, type CheckNote } from './check.ts';
