@@ -11,6 +11,7 @@ const PEER_GONE = new Set([
   'EPIPE',
   'ECONNABORTED',
   'ERR_STREAM_PREMATURE_CLOSE',
+  'ERR_STREAM_WRITE_AFTER_END',
   'ConnectionReset',
   'ConnectionAborted',
   'BrokenPipe',
