@@ -152,9 +152,17 @@ function parseInto(root: ProfileNode, text: string, path: string, depth: number,
 
 /** Parses profile text (following includes through the callbacks) into a tree. */
 export function parseProfile(text: string, options: ProfileReadOptions = {}, into = newNode()): ProfileNode {
-  parseInto(into, text, options.path ?? 'krb5.conf', 0, { files: 0, options });
+  // Files parsed into the same tree keep counting, so 'final' applies across calls too.
+  const st = { files: filesParsed.get(into) ?? 0, options };
+  try {
+    parseInto(into, text, options.path ?? 'krb5.conf', 0, st);
+  } finally {
+    filesParsed.set(into, st.files);
+  }
   return into;
 }
+
+const filesParsed = new WeakMap<ProfileNode, number>();
 
 /** Every string value of `tag` in `node` (subsections skipped). */
 export const strings = (node: ProfileNode | undefined, tag: string): string[] =>
