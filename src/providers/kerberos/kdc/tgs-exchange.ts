@@ -146,7 +146,9 @@ export async function getServiceTicket(o: GetServiceTicketOptions): Promise<Kerb
 }
 
 /** A forwarded TGT for delegation (RFC 4120 §2.6): krbtgt/REALM with FORWARDED|FORWARDABLE. */
-export function getForwardedTgt(o: Omit<GetServiceTicketOptions, 'server'>): Promise<KerberosCredential> {
+export async function getForwardedTgt(
+  o: Omit<GetServiceTicketOptions, 'server'>,
+): Promise<KerberosCredential> {
   if ((o.tgt.flags & TicketFlags.FORWARDABLE) === 0)
     throw gssError('FLAGS_NOT_GRANTED', `the TGT for ${formatPrincipal(o.tgt.client)} is not forwardable`);
   const realm = tgtServiceRealm(o.tgt);
