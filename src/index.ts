@@ -14,14 +14,7 @@ export * from './core/flags.ts';
 export type * from './core/mechanism.ts';
 export { defaultClock, defaultRandom } from './core/random.ts';
 export * from './engine/index.ts';
-export type {
-  ByteStream,
-  Frame,
-  FrameChannel,
-  FrameCodec,
-  FrameDecoder,
-  FrameDecoderOptions,
-} from './transport/channel.ts';
+export type * from './transport/channel.ts';
 export { type FrameChannelOptions, frameChannel } from './transport/frame-channel.ts';
 export * from './transport/framing/index.ts';
 export { DEMO_SECRET, MOCK_OID, type MockOptions, mock } from './providers/mock/index.ts';
