@@ -76,17 +76,14 @@ function counts(runtime, text) {
       skip: num('^(?:#|ℹ) skipped (\\d+)'),
     };
   if (runtime === 'deno') {
-    const m =
-      /(ok|FAILED) \| (\d+) passed(?: \((\d+) steps?\))? \| (\d+) failed(?: \((\d+) steps?\))?(?: \| (\d+) ignored)?/.exec(
-        t,
-      );
-    if (!m) return { pass: 0, fail: 0, skip: 0 };
-    // Deno counts describe() blocks as tests and it() cases as steps: report the cases.
-    return {
-      pass: Number(m[3] ?? m[2]),
-      fail: Number(m[5] ?? m[4]),
-      skip: Number(m[6] ?? 0),
+    // Deno's summary: "ok | 2 passed (5 steps) | 0 failed | 3 ignored (8 steps)". It counts
+    // describe() blocks as tests and it() cases as steps: report the cases where given.
+    const line = t.split('\n').find((l) => /^(ok|FAILED) \| \d+ passed/.test(l.trim())) ?? '';
+    const part = (word) => {
+      const m = new RegExp(`(\\d+) ${word}(?: \\((\\d+) steps?\\))?`).exec(line);
+      return m ? Number(m[2] ?? m[1]) : 0;
     };
+    return { pass: part('passed'), fail: part('failed'), skip: part('ignored') };
   }
   return { pass: num('^\\s*(\\d+) pass$'), fail: num('^\\s*(\\d+) fail$'), skip: num('^\\s*(\\d+) skip$') };
 }
