@@ -109,7 +109,7 @@ export const MECHANISMS: readonly MechanismEntry[] = [
     summary: 'Kerberos V5 (RFC 4120/4121): keytab, ccache or password',
     nameTypes: KERBEROS_NAME_TYPES,
     sourceNameType: NameTypeOids.KRB5_PRINCIPAL,
-    factory: notYet('kerberos'),
+    factory: async (options) => (await import('./kerberos-factory.ts')).kerberosFactory(options),
   },
   {
     name: 'ntlm',

@@ -37,13 +37,18 @@ export const KG_USAGE_INITIATOR_SEAL = 24;
 export const KG_USAGE_INITIATOR_SIGN = 25;
 const HEADER = 16;
 
+/** A key with the enctype that uses it (an acceptor subkey may differ from the ticket's). */
+export interface CfxKey {
+  key: EncryptionKey;
+  enctype: CfxEnctype;
+}
+
 /** The keys a context protects messages with. */
 export interface CfxKeys {
-  enctype: CfxEnctype;
   /** The acceptor's subkey from the AP-REP, when it sent one (then used both ways). */
-  acceptorSubkey?: EncryptionKey;
+  acceptorSubkey?: CfxKey;
   /** The initiator's subkey from the Authenticator, or else the ticket session key. */
-  initiatorKey: EncryptionKey;
+  initiatorKey: CfxKey;
 }
 
 export interface CfxSender {
@@ -52,14 +57,14 @@ export interface CfxSender {
   acceptor: boolean;
 }
 
-function sendKey(keys: CfxKeys): { key: EncryptionKey; flag: number } {
+function sendKey(keys: CfxKeys): { k: CfxKey; flag: number } {
   return keys.acceptorSubkey
-    ? { key: keys.acceptorSubkey, flag: FLAG_ACCEPTOR_SUBKEY }
-    : { key: keys.initiatorKey, flag: 0 };
+    ? { k: keys.acceptorSubkey, flag: FLAG_ACCEPTOR_SUBKEY }
+    : { k: keys.initiatorKey, flag: 0 };
 }
 
 /** MIT picks the key from the token's AcceptorSubkey flag (k5unsealiov.c); so do we. */
-function receiveKey(keys: CfxKeys, flags: number): EncryptionKey {
+function receiveKey(keys: CfxKeys, flags: number): CfxKey {
   if (flags & FLAG_ACCEPTOR_SUBKEY) {
     if (!keys.acceptorSubkey) {
       throw gssError('DEFECTIVE_TOKEN', 'token claims an acceptor subkey the context does not have', {
@@ -87,7 +92,7 @@ export function wrapCfx(
   message: Uint8Array,
   confidential: boolean,
 ): Uint8Array {
-  const { key, flag } = sendKey(sender.keys);
+  const { k, flag } = sendKey(sender.keys);
   const usage = sender.acceptor ? KG_USAGE_ACCEPTOR_SEAL : KG_USAGE_INITIATOR_SEAL;
   const flags = flag | (sender.acceptor ? FLAG_SENT_BY_ACCEPTOR : 0) | (confidential ? FLAG_SEALED : 0);
   const header = writeHeader(TOK_WRAP, flags, seq);
@@ -99,18 +104,19 @@ export function wrapCfx(
     const plain = new Uint8Array(message.length + HEADER);
     plain.set(message, 0);
     plain.set(header, message.length);
-    const cipher = sender.keys.enctype.encrypt(key, usage, plain);
+    const cipher = k.enctype.encrypt(k.key, usage, plain);
     const out = new Uint8Array(HEADER + cipher.length);
     out.set(header, 0);
     out.set(cipher, HEADER);
     return out;
   }
-  const cksumSize = sender.keys.enctype.checksumSize;
+  const cksumSize = k.enctype.checksumSize;
   // Checksum over plaintext || header with EC = RRC = 0, then EC = checksum length.
+  view.setUint32(4, 0);
   const signed = new Uint8Array(message.length + HEADER);
   signed.set(message, 0);
   signed.set(header, message.length);
-  const cksum = sender.keys.enctype.checksum(key, usage, signed);
+  const cksum = k.enctype.checksum(k.key, usage, signed);
   view.setUint16(4, cksumSize);
   const out = new Uint8Array(HEADER + message.length + cksum.length);
   out.set(header, 0);
@@ -157,11 +163,11 @@ export function unwrapCfx(receiver: CfxReceiver, token: Uint8Array): UnwrappedCf
     throw gssError('DEFECTIVE_TOKEN', 'Wrap token filler byte is not FF', { origin: 'peer' });
   const ec = view.getUint16(4);
   const rrc = view.getUint16(6);
-  const key = receiveKey(receiver.keys, flags);
+  const k = receiveKey(receiver.keys, flags);
   const usage = receiver.acceptor ? KG_USAGE_INITIATOR_SEAL : KG_USAGE_ACCEPTOR_SEAL;
   const data = rotateLeft(token.subarray(HEADER), rrc);
   if (flags & FLAG_SEALED) {
-    const plain = receiver.keys.enctype.decrypt(key, usage, data);
+    const plain = k.enctype.decrypt(k.key, usage, data);
     if (plain.length < ec + HEADER)
       throw gssError('DEFECTIVE_TOKEN', 'sealed Wrap token too short', { origin: 'peer' });
     const copy = plain.subarray(plain.length - HEADER);
@@ -183,20 +189,20 @@ export function unwrapCfx(receiver: CfxReceiver, token: Uint8Array): UnwrappedCf
   signed.set(message, 0);
   signed.set(token.subarray(0, HEADER), message.length);
   signed.fill(0, message.length + 4, message.length + 8);
-  if (!receiver.keys.enctype.verifyChecksum(key, usage, signed, data.subarray(data.length - ec))) {
+  if (!k.enctype.verifyChecksum(k.key, usage, signed, data.subarray(data.length - ec))) {
     throw gssError('BAD_SIGNATURE', 'Wrap token checksum does not verify', { origin: 'peer' });
   }
   return { message: message.slice(), confidential: false, seq };
 }
 
 export function getMicCfx(sender: CfxSender, seq: bigint, message: Uint8Array): Uint8Array {
-  const { key, flag } = sendKey(sender.keys);
+  const { k, flag } = sendKey(sender.keys);
   const usage = sender.acceptor ? KG_USAGE_ACCEPTOR_SIGN : KG_USAGE_INITIATOR_SIGN;
   const header = writeHeader(TOK_MIC, flag | (sender.acceptor ? FLAG_SENT_BY_ACCEPTOR : 0), seq);
   const signed = new Uint8Array(message.length + HEADER);
   signed.set(message, 0);
   signed.set(header, message.length);
-  const cksum = sender.keys.enctype.checksum(key, usage, signed);
+  const cksum = k.enctype.checksum(k.key, usage, signed);
   const out = new Uint8Array(HEADER + cksum.length);
   out.set(header, 0);
   out.set(cksum, HEADER);
@@ -210,12 +216,12 @@ export function verifyMicCfx(receiver: CfxReceiver, message: Uint8Array, token: 
     if (token[i] !== 0xff)
       throw gssError('DEFECTIVE_TOKEN', 'MIC token filler is not FF', { origin: 'peer' });
   }
-  const key = receiveKey(receiver.keys, flags);
+  const k = receiveKey(receiver.keys, flags);
   const usage = receiver.acceptor ? KG_USAGE_INITIATOR_SIGN : KG_USAGE_ACCEPTOR_SIGN;
   const signed = new Uint8Array(message.length + HEADER);
   signed.set(message, 0);
   signed.set(token.subarray(0, HEADER), message.length);
-  if (!receiver.keys.enctype.verifyChecksum(key, usage, signed, token.subarray(HEADER))) {
+  if (!k.enctype.verifyChecksum(k.key, usage, signed, token.subarray(HEADER))) {
     throw gssError('BAD_SIGNATURE', 'MIC does not verify', { origin: 'peer' });
   }
   return seq;
