@@ -55,7 +55,6 @@ export function createFakeKdc(o: FakeKdcOptions = {}) {
   const tgsKey = enctype.randomToKey(rnd(enctype.keyBytes));
   const serviceKey = enctype.randomToKey(rnd(enctype.keyBytes));
   const now = o.now ?? Date.now;
-  const tgsName: PrincipalName = { nameType: 2, nameString: ['krbtgt', realm] };
   const calls = { as: 0, tgs: 0 };
   const tamper = o.tamper ?? ((r) => r);
 
