@@ -222,12 +222,15 @@ function checkName(name: string): string {
 }
 
 const liveKdcs = new Set<ChildProcess>();
+const liveDirs = new Set<string>();
 let exitHookInstalled = false;
+/** Best effort for tests that never call stop(): runs on a normal exit, not on SIGKILL. */
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.on('exit', () => {
     for (const c of liveKdcs) c.kill('SIGKILL');
+    for (const d of liveDirs) rmSync(d, { recursive: true, force: true });
   });
 }
 
@@ -252,6 +255,8 @@ export async function startMitRealm(options: MitRealmOptions = {}): Promise<MitR
   const realm = options.realm ?? 'EXAMPLE.TEST';
   const enctypes = options.enctypes ?? DEFAULT_ENCTYPES;
   const dir = mkdtempSync(join(tmpdir(), 'gssock-mit-'));
+  liveDirs.add(dir);
+  installExitHook();
   const krb5ConfPath = join(dir, 'krb5.conf');
   const kdcConfPath = join(dir, 'kdc.conf');
   const ccachePath = join(dir, 'ccache');
@@ -362,6 +367,7 @@ export async function startMitRealm(options: MitRealmOptions = {}): Promise<MitR
       }
       liveKdcs.delete(running);
       rmSync(dir, { recursive: true, force: true });
+      liveDirs.delete(dir);
     };
 
     return {
@@ -382,6 +388,7 @@ export async function startMitRealm(options: MitRealmOptions = {}): Promise<MitR
   } catch (e) {
     if (kdc) kdc.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
+    liveDirs.delete(dir);
     throw e;
   }
 }
