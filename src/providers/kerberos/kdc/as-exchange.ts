@@ -16,7 +16,7 @@
 import { gssError } from '../../../core/errors.ts';
 import { KdcOptions, KeyUsage, PaDataType } from '../constants.ts';
 import { KerberosErrorCode } from '../error-codes.ts';
-import { getEnctype } from '../crypto/registry.ts';
+import { getEnctype, isEnctypeSupported } from '../crypto/registry.ts';
 import {
   decodeEtypeInfo,
   decodeEtypeInfo2,
@@ -68,14 +68,7 @@ interface KeyChoice {
 /** Requested etypes we can actually use: supported, permitted, and (with keys) keyed. */
 function requestEtypes(o: GetInitialTicketOptions): number[] {
   const allowRc4 = o.allowRc4 ?? false;
-  const list = enctypesOf(o).filter((e) => {
-    try {
-      getEnctype(e, { allowRc4 });
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  const list = enctypesOf(o).filter((e) => isEnctypeSupported(e, { allowRc4 }));
   const usable =
     'keys' in o.secret
       ? list.filter((e) => (o.secret as { keys: EncryptionKey[] }).keys.some((k) => k.etype === e))
