@@ -8,21 +8,22 @@ import { gssError } from '../core/errors.ts';
 import { type Ccache, parseCcache, serializeCcache } from '../providers/kerberos/ccache.ts';
 import { ccacheTickets } from '../providers/kerberos/ccache-helpers.ts';
 import { requireFilePath } from '../providers/kerberos/config/krb5-env.ts';
-import { getEnctype } from '../providers/kerberos/crypto/registry.ts';
 import { type ClientSecret, getInitialTicket } from '../providers/kerberos/kdc/as-exchange.ts';
 import { acquireServiceTicket, newCcache } from '../providers/kerberos/kdc/ccache-workflow.ts';
-import { defaultSalt, formatPrincipal, parsePrincipal } from '../providers/kerberos/kdc/principal-name.ts';
-import { findKeys, type KeytabEntry, parseKeytab, serializeKeytab } from '../providers/kerberos/keytab.ts';
+import { formatPrincipal, parsePrincipal } from '../providers/kerberos/kdc/principal-name.ts';
+import { findKeys, parseKeytab } from '../providers/kerberos/keytab.ts';
 import { decodeTicket } from '../providers/kerberos/messages/index.ts';
-import { flag, parseInteger, parseOptions, UsageError, valued } from './args.ts';
+import { flag, parseOptions, UsageError, valued } from './args.ts';
 import type { CliIo } from './io.ts';
-import { expandShortFlags, runTool, type ToolContext, toolContext } from './kerberos-tools/context.ts';
 import {
-  formatKlistEntry,
-  mitEnctypeName,
-  mitTimestamp,
-  parseEnctypeName,
-} from './kerberos-tools/mit-format.ts';
+  expandShortFlags,
+  firstLine,
+  runTool,
+  type ToolContext,
+  toolContext,
+} from './kerberos-tools/context.ts';
+import { listKeytab } from './kerberos-tools/keytab-commands.ts';
+import { formatKlistEntry } from './kerberos-tools/mit-format.ts';
 
 const KINIT_USAGE = `usage: gssock kinit [-c cache] [-f|-F] [-r renew-life] [-l lifetime] [-k [-t keytab] | --keytab keytab] principal
   The password is read from standard input (first line).
@@ -31,10 +32,6 @@ const KLIST_USAGE = `usage: gssock klist [-e] [-f] [-c cache | cache]
        gssock klist -k [-e] [-t] [-K] [keytab] | --keytab keytab
 `;
 const KVNO_USAGE = 'usage: gssock kvno [-c cache] [-q] service1 service2 ...\n';
-const KTUTIL_USAGE = `usage: gssock ktutil add --keytab FILE --principal P (--password-stdin | --password PW)
-                          --kvno N [--enctypes e1,e2] [--salt S]
-       gssock ktutil list --keytab FILE [-e] [-t] [-K]
-`;
 
 const ccacheLabel = (ctx: ToolContext, override?: string) =>
   override
@@ -53,13 +50,6 @@ function ccachePath(ctx: ToolContext, override?: string): string {
 function keytabPath(ctx: ToolContext, override?: string, client = false): string {
   if (override) return ctx.path(override.replace(/^(WR)?FILE:/, ''));
   return ctx.path(requireFilePath(client ? ctx.env.clientKeytab : ctx.env.keytab));
-}
-
-async function firstLine(io: CliIo): Promise<string> {
-  const text = await io.readStdin();
-  const line = text.split(/\r?\n/)[0] ?? '';
-  if (line.length === 0) throw gssError('NO_CREDENTIALS', 'no password given on standard input');
-  return line;
 }
 
 function parseLifetime(text: string, what: string): number {
@@ -128,28 +118,6 @@ export async function kinit(args: string[], io: CliIo): Promise<number> {
     ctx.writeSecretFile(ccachePath(ctx, cache), serializeCcache(newCcache(tgt)));
     return 0;
   });
-}
-
-function listKeytab(
-  ctx: ToolContext,
-  file: string,
-  o: { etypes: boolean; times: boolean; keys: boolean },
-): string {
-  const entries = parseKeytab(ctx.readFile(file, 'keytab')).entries;
-  let out = `Keytab name: FILE:${file}\n`;
-  out += o.times ? 'KVNO Timestamp         Principal\n' : 'KVNO Principal\n';
-  out += o.times
-    ? '---- ----------------- --------------------------------------------------------\n'
-    : '---- --------------------------------------------------------------------------\n';
-  for (const e of entries) {
-    out += `${String(e.kvno).padStart(4)} `;
-    if (o.times) out += `${mitTimestamp(e.timestamp)} `;
-    out += formatPrincipal(e.principal);
-    if (o.etypes) out += ` (${mitEnctypeName(e.key.etype)}) `;
-    if (o.keys) out += ` (0x${[...e.key.value].map((b) => b.toString(16).padStart(2, '0')).join('')})`;
-    out += '\n';
-  }
-  return out;
 }
 
 /** `gssock klist`: the ccache (or with -k a keytab), printed as MIT's klist prints it. */
@@ -248,70 +216,4 @@ export async function kvno(args: string[], io: CliIo): Promise<number> {
   });
 }
 
-function parseEnctypes(text: string, allowRc4: boolean): number[] {
-  return text
-    .split(/[\s,]+/)
-    .filter(Boolean)
-    .map((n) => {
-      const e = parseEnctypeName(n);
-      if (e === undefined) throw new UsageError(`unknown enctype "${n}"`);
-      getEnctype(e, { allowRc4 });
-      return e;
-    });
-}
-
-/** `gssock ktutil add|list`: keytab entries from a password (with the right salt), or a listing. */
-export async function ktutil(args: string[], io: CliIo): Promise<number> {
-  return runTool('ktutil', io, KTUTIL_USAGE, async () => {
-    const [sub, ...rest] = args;
-    let keytab: string | undefined;
-    let principal: string | undefined;
-    let password: string | undefined;
-    let passwordStdin = false;
-    let kvnoValue: number | undefined;
-    let enctypes: string | undefined;
-    let salt: string | undefined;
-    const show = { etypes: true, times: false, keys: false };
-    const left = parseOptions(expandShortFlags(rest, 'etK'), {
-      '--keytab': valued((v) => (keytab = v)),
-      '-k': valued((v) => (keytab = v)),
-      '--principal': valued((v) => (principal = v)),
-      '-p': valued((v) => (principal = v)),
-      '--password': valued((v) => (password = v)),
-      '--password-stdin': flag(() => (passwordStdin = true)),
-      '--kvno': valued((v) => (kvnoValue = parseInteger(v, 'kvno', 0, 0xffffffff))),
-      '--enctypes': valued((v) => (enctypes = v)),
-      '-e': flag(() => (show.etypes = true)),
-      '-t': flag(() => (show.times = true)),
-      '-K': flag(() => (show.keys = true)),
-      '--salt': valued((v) => (salt = v)),
-    });
-    if (left.length > 0) throw new UsageError(`unexpected argument "${left[0]}"`);
-    if (!keytab) throw new UsageError('--keytab is required');
-    const ctx = toolContext(io);
-    const file = ctx.path(keytab.replace(/^(WR)?FILE:/, ''));
-    if (sub === 'list') {
-      io.stdout(listKeytab(ctx, file, show));
-      return 0;
-    }
-    if (sub !== 'add') throw new UsageError(`unknown ktutil command "${sub ?? ''}"`);
-    if (!principal) throw new UsageError('--principal is required');
-    if (kvnoValue === undefined) throw new UsageError('--kvno is required');
-    if (password === undefined && !passwordStdin)
-      throw new UsageError('--password-stdin or --password is required');
-    const pw = password ?? (await firstLine(io));
-    const p = parsePrincipal(principal, ctx.config.libdefaults.defaultRealm);
-    const allowRc4 = true; // writing an RC4 key is an explicit request; using it stays gated
-    const list = enctypes ? parseEnctypes(enctypes, allowRc4) : [18, 17];
-    const existing = existsSync(file) ? parseKeytab(ctx.readFile(file, 'keytab')).entries : [];
-    const now = Date.now();
-    const added: KeytabEntry[] = list.map((etype) => ({
-      principal: p,
-      timestamp: now,
-      kvno: kvnoValue!,
-      key: getEnctype(etype, { allowRc4 }).stringToKey(pw, salt ?? defaultSalt(p)),
-    }));
-    ctx.writeSecretFile(file, serializeKeytab({ version: 2, entries: [...existing, ...added] }));
-    return 0;
-  });
-}
+export { ktutil } from './kerberos-tools/keytab-commands.ts';

@@ -103,3 +103,11 @@ export function expandShortFlags(args: string[], booleans: string): string[] {
   }
   return out;
 }
+
+/** The first line of standard input (a password); NO_CREDENTIALS when there is none. */
+export async function firstLine(io: CliIo): Promise<string> {
+  const text = await io.readStdin();
+  const line = text.split(/\r?\n/)[0] ?? '';
+  if (line.length === 0) throw gssError('NO_CREDENTIALS', 'no password given on standard input');
+  return line;
+}
