@@ -59,7 +59,7 @@ export function encodeUpnDnsInfo(upn: string, dnsDomain: string, samName: string
   }
   const out = new Uint8Array(offsets[3]! + parts[3]!.length);
   const view = new DataView(out.buffer);
-  const header = [0, 2, 12, 14]; // where each part's (length, offset) pair goes
+  const header = [0, 4, 12, 16]; // where each part's (length, offset) pair goes
   parts.forEach((p, i) => {
     view.setUint16(header[i]!, p.length, true);
     view.setUint16(header[i]! + 2, offsets[i]!, true);
