@@ -180,7 +180,12 @@ describe('bad requests to the gssock KDC', () => {
       // A real pre-authenticated AS-REQ for this realm (AS requests are not replay-checked).
       const mine: Uint8Array[] = [];
       await getInitialTicket({
-        transport: { send: (r: KdcRequest) => (mine.push(r.message.slice()), small.transport.send(r)) },
+        transport: {
+          send: (r: KdcRequest) => {
+            mine.push(r.message.slice());
+            return small.transport.send(r);
+          },
+        },
         kdcs: small.kdcs,
         client: small.principal('alice'),
         secret: { password: 'pw' },
