@@ -117,7 +117,7 @@ export const MECHANISMS: readonly MechanismEntry[] = [
     summary: 'NTLMv2 (MS-NLMP): user and password, NTLM_USER_FILE on the acceptor',
     nameTypes: GENERIC_NAME_TYPES,
     sourceNameType: NameTypeOids.USER_NAME,
-    factory: notYet('ntlm'),
+    factory: async (options) => (await import('./ntlm-factory.ts')).ntlmFactory(options),
   },
   {
     name: 'negotiate',
@@ -125,7 +125,7 @@ export const MECHANISMS: readonly MechanismEntry[] = [
     summary: 'SPNEGO (RFC 4178) over Kerberos and NTLM',
     nameTypes: GENERIC_NAME_TYPES,
     sourceNameType: NameTypeOids.USER_NAME,
-    factory: notYet('negotiate'),
+    factory: async (options) => (await import('./negotiate-factory.ts')).negotiateFactory(options),
   },
   {
     name: 'iakerb',
