@@ -156,7 +156,11 @@ export function channelBindingsStruct(
 }
 
 /** A gss_key_value_set_desc (MIT credential store) for one call. */
-export function keyValueSet(layout: StructLayout, pairs: Array<[string, string]>, arena: NativeArena): Uint8Array {
+export function keyValueSet(
+  layout: StructLayout,
+  pairs: Array<[string, string]>,
+  arena: NativeArena,
+): Uint8Array {
   const elements = new Uint8Array(Math.max(pairs.length, 1) * 2 * PTR);
   const ev = new DataView(elements.buffer);
   pairs.forEach(([k, v], i) => {

@@ -6,7 +6,14 @@
  * user-space addresses fit), converted at the boundary. Optional symbols are opened one
  * by one so a missing one does not fail the rest.
  */
-import { type AbiType, abiOf, type Bindings, type FfiBackend, type SymbolSpec, type SymbolTable } from './types.ts';
+import {
+  type AbiType,
+  abiOf,
+  type Bindings,
+  type FfiBackend,
+  type SymbolSpec,
+  type SymbolTable,
+} from './types.ts';
 
 type BunFfi = typeof import('bun:ffi');
 type BunFn = (...args: unknown[]) => unknown;

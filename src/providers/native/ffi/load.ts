@@ -107,9 +107,16 @@ export function loadGssapi(options: LoadOptions = {}): Promise<NativeGssapi> {
   return loading;
 }
 
-async function open(path: string, os: string, defaults: ReturnType<typeof defaultLibraries>): Promise<NativeGssapi> {
+async function open(
+  path: string,
+  os: string,
+  defaults: ReturnType<typeof defaultLibraries>,
+): Promise<NativeGssapi> {
   if (os === 'windows')
-    throw gssError('NOT_SUPPORTED', 'native GSS-API is not available on Windows: SSPI (secur32.dll) is not wired yet');
+    throw gssError(
+      'NOT_SUPPORTED',
+      'native GSS-API is not available on Windows: SSPI (secur32.dll) is not wired yet',
+    );
   let backend: FfiBackend;
   try {
     backend = await loadBackend();
@@ -125,10 +132,14 @@ async function open(path: string, os: string, defaults: ReturnType<typeof defaul
     const gss = backend.open(path, GSSAPI_SYMBOLS);
     return { ffi: backend.name, path, gss, libc, memory: new NativeMemory(libc), layout: defaults.layout };
   } catch (e) {
-    throw gssError('NOT_SUPPORTED', `cannot load the GSS-API library ${path} through ${backend.name}: ${describe(e)}`, {
-      cause: e,
-      details: { library: path, ffi: backend.name },
-    });
+    throw gssError(
+      'NOT_SUPPORTED',
+      `cannot load the GSS-API library ${path} through ${backend.name}: ${describe(e)}`,
+      {
+        cause: e,
+        details: { library: path, ffi: backend.name },
+      },
+    );
   }
 }
 

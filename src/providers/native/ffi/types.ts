@@ -96,7 +96,7 @@ export type JsResult<A extends AbiType> = A extends 'u32' | 'i32'
       ? undefined
       : never;
 
-type Args<P extends readonly CType[]> = { [I in keyof P]: JsArg<(typeof C_TYPES)[P[I]]> };
+type Args<P extends readonly CType[]> = { -readonly [I in keyof P]: JsArg<(typeof C_TYPES)[P[I]]> };
 
 export type BoundFunction<S extends SymbolSpec> = (
   ...args: Args<S['params']> extends infer A extends unknown[] ? A : never
@@ -104,7 +104,9 @@ export type BoundFunction<S extends SymbolSpec> = (
 
 /** The callable bindings of a table; optional symbols may be undefined. */
 export type Bindings<T extends SymbolTable> = {
-  readonly [K in keyof T]: T[K]['optional'] extends true ? BoundFunction<T[K]> | undefined : BoundFunction<T[K]>;
+  readonly [K in keyof T]: T[K]['optional'] extends true
+    ? BoundFunction<T[K]> | undefined
+    : BoundFunction<T[K]>;
 };
 
 /** What one runtime's FFI offers: open a library and bind a table's symbols. */

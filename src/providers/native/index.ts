@@ -1,0 +1,10 @@
+/**
+ * gssock/native: the platform's GSS-API (and, typechecked only, SSPI) through the FFI of
+ * the running runtime. Importing this module loads no FFI; see mechanism.ts.
+ */
+export { native, type NativeMech, type NativeOptions, resolveMech } from './mechanism.ts';
+export type { NativeCredentialOptions } from './credentials.ts';
+export { GSSAPI_LIBRARY_ENV, defaultLibraries } from './ffi/load.ts';
+export { GSSAPI_SYMBOLS } from './symbols-gssapi.ts';
+export { SSPI_SYMBOLS } from './symbols-sspi.ts';
+export { NativeOids } from './names.ts';

@@ -1,0 +1,113 @@
+/**
+ * `native(options)`: the operating system's own GSS-API library as a gssock Mechanism,
+ * reached through the runtime's FFI (Deno.dlopen, bun:ffi, koffi on Node), so the
+ * application code is the same as with the pure mechanisms.
+ *
+ * Why: credentials the OS already holds (a domain-joined machine's ticket cache, a
+ * keyring or KCM cache, smart cards through PKINIT), policies only the OS library
+ * enforces, or a rule that says "use the platform's Kerberos".
+ *
+ * Nothing is loaded when this module is imported; the library is opened on the first
+ * createContext, which throws NOT_SUPPORTED when the FFI or the library is missing.
+ * The calls are synchronous: the first handshake to a service may block the event loop
+ * while the library asks the KDC for a ticket (later ones use the ticket cache).
+ *
+ * @example
+ * ```ts
+ * const client = native(); // KRB5CCNAME / the OS cache
+ * const ctx = await client.createContext('initiator', { target: 'host@server.example.com' });
+ * const server = native({ credentials: { keytab: 'FILE:/etc/krb5.keytab' } });
+ * ```
+ */
+import { gssError } from '../../core/errors.ts';
+import { DEFAULT_FLAGS } from '../../core/flags.ts';
+import type { Clock, ContextOptions, Mechanism, Role, SecurityContext } from '../../core/mechanism.ts';
+import { defaultClock } from '../../core/random.ts';
+import { acquireCredential, type NativeCredentialOptions, releaseCredential } from './credentials.ts';
+import { applyEnvironment, loadGssapi } from './ffi/load.ts';
+import { GssapiContext } from './gssapi-context.ts';
+import { importName, NativeOids, nameTypeOf, releaseName } from './names.ts';
+
+export type NativeMech = 'kerberos' | 'spnego' | 'ntlm';
+
+export interface NativeOptions {
+  /** The mechanism the library should use: a name or a dotted OID. Default 'kerberos'. */
+  mech?: NativeMech | (string & {});
+  /** Path or soname of the GSS-API library; default env GSSOCK_GSSAPI_LIB, else the platform's. */
+  library?: string;
+  /** Explicit credentials; without them the library's defaults (environment, OS cache). */
+  credentials?: NativeCredentialOptions;
+  /** Acceptor: the name to accept as (`host@server`, `HTTP/web@REALM`); default any in the keytab. */
+  acceptorName?: string;
+  /**
+   * Variables set in the process's C environment before the first call (KRB5_CONFIG,
+   * KRB5CCNAME, ...). Process-global: every native() in the process sees them.
+   */
+  environment?: Record<string, string>;
+  /** Clock for info().expiresAt; default Date.now. */
+  clock?: Clock;
+}
+
+const MECH_OIDS: Record<NativeMech, string> = {
+  kerberos: NativeOids.KERBEROS,
+  spnego: NativeOids.SPNEGO,
+  ntlm: NativeOids.NTLM,
+};
+
+export function resolveMech(mech: NativeOptions['mech']): string {
+  if (mech === undefined) return NativeOids.KERBEROS;
+  const known = MECH_OIDS[mech as NativeMech];
+  if (known) return known;
+  if (/^[0-2](\.\d+)+$/.test(mech)) return mech;
+  throw gssError(
+    'BAD_MECH',
+    `unknown native mechanism ${JSON.stringify(mech)} (kerberos, spnego, ntlm or a dotted OID)`,
+  );
+}
+
+/** The platform's GSS-API as a Mechanism. */
+export function native(options: NativeOptions = {}): Mechanism {
+  const oid = resolveMech(options.mech);
+  const clock = options.clock ?? defaultClock;
+  let environmentApplied = false;
+  return {
+    name: 'native',
+    oid,
+    async createContext(role: Role, ctx: ContextOptions = {}): Promise<SecurityContext> {
+      if (role !== 'initiator' && role !== 'acceptor')
+        throw gssError('INVALID_ARGUMENT', `unknown role ${String(role)}`);
+      const lib = await loadGssapi(options.library === undefined ? {} : { library: options.library });
+      if (options.environment && !environmentApplied) {
+        applyEnvironment(lib, options.environment);
+        environmentApplied = true;
+      }
+      let targetName = 0n;
+      let credential = 0n;
+      try {
+        if (role === 'initiator') {
+          if (!ctx.target)
+            throw gssError('INVALID_ARGUMENT', 'the initiator needs a target (service@host or SPN)');
+          targetName = importName(lib, ctx.target, nameTypeOf(ctx.target, 'service'));
+        }
+        const desired =
+          role === 'initiator' ? options.credentials?.principal : (ctx.acceptorName ?? options.acceptorName);
+        credential = acquireCredential(lib, role, options.credentials ?? {}, desired);
+        return new GssapiContext({
+          native: lib,
+          role,
+          mechanism: 'native',
+          mechOid: oid,
+          targetName,
+          credential,
+          flags: ctx.flags ?? DEFAULT_FLAGS,
+          ...(ctx.channelBindings ? { channelBindings: ctx.channelBindings } : {}),
+          clock: ctx.clock ?? clock,
+        });
+      } catch (e) {
+        releaseName(lib, targetName);
+        releaseCredential(lib, credential);
+        throw e;
+      }
+    },
+  };
+}
