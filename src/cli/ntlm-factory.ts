@@ -28,7 +28,9 @@ function readUserFile(options: MechanismFactoryOptions): string | undefined {
   try {
     return readFileSync(resolve(options.cwd, file), 'utf8');
   } catch (e) {
-    throw gssError('NO_CREDENTIALS', `cannot read NTLM_USER_FILE ${file}: ${(e as Error).message}`, { cause: e });
+    throw gssError('NO_CREDENTIALS', `cannot read NTLM_USER_FILE ${file}: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
 }
 
@@ -59,10 +61,13 @@ export async function ntlmFactory(options: MechanismFactoryOptions): Promise<Mec
     const text = readUserFile(options);
     const entry = text
       ? parseUserFile(text).find(
-          (e) => e.user.toUpperCase() === user.toUpperCase() && (!domain || (e.domain ?? '').toUpperCase() === domain.toUpperCase()),
+          (e) =>
+            e.user.toUpperCase() === user.toUpperCase() &&
+            (!domain || (e.domain ?? '').toUpperCase() === domain.toUpperCase()),
         )
       : undefined;
-    if (!entry?.password) throw gssError('NO_CREDENTIALS', `no -pass given and no NTLM_USER_FILE entry for ${options.user}`);
+    if (!entry?.password)
+      throw gssError('NO_CREDENTIALS', `no -pass given and no NTLM_USER_FILE entry for ${options.user}`);
     password = entry.password;
   }
   return ntlm({ user, domain, password });
