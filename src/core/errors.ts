@@ -133,8 +133,17 @@ export class GssockError extends Error {
     Object.defineProperty(this, BRAND, { value: true });
   }
 
+  /**
+   * Branded check, so `instanceof` holds across two copies of the package. Static methods
+   * are inherited: for a subclass, the value must also be that subclass (by prototype, or
+   * by name when it comes from another copy), not just any GssockError.
+   */
   static override [Symbol.hasInstance](value: unknown): boolean {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+    if (typeof value !== 'object' || value === null || (value as Record<symbol, unknown>)[BRAND] !== true) {
+      return false;
+    }
+    if (this === GssockError) return true;
+    return Function.prototype[Symbol.hasInstance].call(this, value) || (value as Error).name === this.name;
   }
 }
 

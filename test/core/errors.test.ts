@@ -28,6 +28,12 @@ describe('errors', () => {
     const foreign = Object.defineProperty(new Error('y'), Symbol.for('gssock.GssockError'), { value: true });
     assert.ok(foreign instanceof GssockError);
   });
+  it('a subclass matches only its own kind, not every GssockError', () => {
+    const plain = gssError('TIMEOUT', 't');
+    assert.ok(!(plain instanceof MutualAuthRequiredError));
+    assert.ok(new MutualAuthRequiredError() instanceof MutualAuthRequiredError);
+    assert.ok(new MutualAuthRequiredError() instanceof GssockError);
+  });
   it('toGssockError wraps foreign errors and keeps ours', () => {
     const ours = gssError('TIMEOUT', 't');
     assert.equal(toGssockError(ours), ours);
