@@ -141,7 +141,7 @@ export const MECHANISMS: readonly MechanismEntry[] = [
     summary: "the platform's GSS-API or SSPI library through FFI",
     nameTypes: GENERIC_NAME_TYPES,
     sourceNameType: NameTypeOids.USER_NAME,
-    factory: notYet('native'),
+    factory: async (options) => (await import('./native-factory.ts')).nativeFactory(options),
   },
 ];
 
