@@ -63,7 +63,9 @@ describe('MIT tools against the gssock KDC', () => {
         const wrong = await runTool('kinit', ['alice@MIT.TEST'], env, 'not the password\n');
         assert.notEqual(wrong.code, 0);
         assert.match(wrong.output, /[Pp]assword incorrect|[Pp]reauthentication failed/);
-        await ok('kinit', ['alice@MIT.TEST'], 'alice pw\n');
+        await ok('kinit', ['-r', '2d', 'alice@MIT.TEST'], 'alice pw\n');
+        await ok('kinit', ['-R']); // a TGS-REQ with RENEW for the TGT itself
+        assert.match(await ok('klist', ['-f']), /Flags: FR/);
         assert.match(await ok('kvno', ['host/localhost']), /kvno = 1/);
         assert.match(await ok('kvno', ['-k', keytab, 'host/localhost']), /keytab entry valid/);
 
