@@ -2,8 +2,8 @@
  * The SPNEGO acceptor (RFC 4178 §3.2, §5; MS-SPNG §3.2.5), MIT-compatible:
  *
  * 1. First token:
- *    - none (step(null) or empty): answer with a NegTokenInit2 hint listing the mechanisms
- *      we can accept with (MS-SPNG §3.2.5.2; MIT's acc_ctx_hints does the same);
+ *    - none (step(null) or empty), with `sendHints`: answer with a NegTokenInit2 hint listing
+ *      the mechanisms we can accept with (MS-SPNG §3.2.5.2; MIT's acc_ctx_hints does the same);
  *    - a raw NTLMSSP message, or a raw framed token of one of our mechanisms (Kerberos):
  *      pass-through mode, as Windows Negotiate accepts them; no SPNEGO wrapping either way;
  *    - a NegTokenInit: pick the first mechanism in the INITIATOR's order that we have
@@ -39,6 +39,8 @@ export interface AcceptorSettings {
   mechanisms: readonly Mechanism[];
   /** Accept a raw NTLMSSP or raw Kerberos token in place of a NegTokenInit. */
   acceptRawTokens: boolean;
+  /** Answer an empty first token with a NegTokenInit2 hint. */
+  sendHints: boolean;
 }
 
 type Mode = 'start' | 'hinted' | 'spnego' | 'raw';
@@ -64,7 +66,7 @@ export class NegotiateAcceptor extends NegotiateContextBase {
 
   protected async runStep(input: Uint8Array | null): Promise<StepResult> {
     const empty = input === null || input.length === 0;
-    if (this.#mode === 'start' && empty) return this.#hint();
+    if (this.#mode === 'start' && empty && this.#s.sendHints) return this.#hint();
     if (empty)
       throw gssError('DEFECTIVE_TOKEN', 'negotiate: expected a token from the initiator', { origin: 'peer' });
     if (this.#mode === 'raw') return this.#rawStep(input);

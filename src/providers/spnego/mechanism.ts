@@ -30,6 +30,11 @@ export interface NegotiateOptions {
   allowNtlm?: boolean;
   /** Acceptor: take a raw NTLMSSP or raw Kerberos first token, as Windows does. Default true. */
   acceptRawTokens?: boolean;
+  /**
+   * Acceptor: answer an empty first token (step(null)) with a NegTokenInit2 hint listing the
+   * mechanisms it accepts (MS-SPNG §3.2.5.2, as MIT does). Default false: a token is required.
+   */
+  sendHints?: boolean;
   /** Initiator: list the Microsoft Kerberos OID 1.2.840.48018.1.2.2 first, as Windows does. Default false. */
   msKerberosOid?: boolean;
 }
@@ -75,7 +80,14 @@ export function negotiate(options: NegotiateOptions): Mechanism {
         throw gssError('NO_CREDENTIALS', 'negotiate: no mechanism to accept with', {
           details: { attempts: refused },
         });
-      return new NegotiateAcceptor({ mechanisms, acceptRawTokens: options.acceptRawTokens ?? true }, o);
+      return new NegotiateAcceptor(
+        {
+          mechanisms,
+          acceptRawTokens: options.acceptRawTokens ?? true,
+          sendHints: options.sendHints ?? false,
+        },
+        o,
+      );
     },
   };
 }
