@@ -28,6 +28,7 @@ export const COMMANDS: Record<string, Loader> = {
   klist: () => import('./kerberos-tools.ts').then((m) => m.klist),
   kvno: () => import('./kerberos-tools.ts').then((m) => m.kvno),
   ktutil: () => import('./kerberos-tools.ts').then((m) => m.ktutil),
+  kdc: () => import('./kdc.ts').then((m) => m.main),
 };
 
 /** The package version from package.json: two levels up from src/cli, or from a dist chunk. */

@@ -24,15 +24,10 @@ gssock server extras:
   (printed on stderr). -export is accepted and ignored (no context export).
 `;
 
-export const DEMO_USAGE = `Usage: gssock demo [--port port] [--message text]
-  Runs an acceptor and an initiator in this process over loopback TCP: mutual
-  authentication with the mock mechanism, sealed messages both ways, and a transcript.
-`;
-
 export const MAIN_USAGE = `Usage: gssock <command> [options]
 
 Commands:
-  demo      an acceptor and an initiator over loopback TCP, with a transcript
+  demo      Kerberos mutual authentication over loopback TCP (in-process KDC), with a transcript
   server    drop-in for MIT's gss-server (gss-sample protocol)
   client    drop-in for MIT's gss-client (gss-sample protocol)
   spn       build, parse and check service principal names
@@ -40,6 +35,7 @@ Commands:
   klist     list a credentials cache or keytab
   kvno      get service tickets and show their key version numbers
   ktutil    read, write and merge keytabs
+  kdc       the gssock KDC on loopback, with krb5.conf lines for MIT tools
   help      this text, or "gssock help <command>"
 
 Options: --version, --help

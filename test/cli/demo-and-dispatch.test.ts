@@ -15,7 +15,7 @@ const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.ur
 describe('gssock demo', () => {
   it('exits 0 with a transcript naming the target, mechanism, tokens, flags, peers and messages', async () => {
     const io = captureIo();
-    const code = await main(['demo', '--message', 'ping from the test'], io);
+    const code = await main(['demo', '--mech', 'mock', '--message', 'ping from the test'], io);
     assert.equal(code, 0, io.stderrText);
     const text = io.stdoutText;
     assert.match(text, /target\s+host\/localhost@MOCK\n/);
@@ -37,7 +37,7 @@ describe('gssock demo', () => {
   });
 
   it('keeps the transcript as data: tokens in wire order, sealed sizes larger than the plaintext', async () => {
-    const t = await runDemo({ message: 'x' });
+    const t = await runDemo({ mech: 'mock', message: 'x' });
     const tokens = t.entries.filter((e) => e.kind === 'token');
     assert.deepEqual(
       tokens.map((e) => (e.kind === 'token' ? [e.from, e.leg] : [])),
