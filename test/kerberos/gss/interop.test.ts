@@ -60,10 +60,10 @@ async function gssockClientVsMit(clientArgs: string[], service = 'host', keytab?
         ],
         io,
       );
-      if (!/ECONNREFUSED/.test(io.stdoutText + io.stderrText)) break;
+      if (!/connect failed/.test(io.stdoutText + io.stderrText)) break;
       await new Promise((r) => setTimeout(r, 50));
     }
-    if (/ECONNREFUSED/.test(io.stdoutText + io.stderrText) && attempt < 2) {
+    if (/connect failed/.test(io.stdoutText + io.stderrText) && attempt < 2) {
       server.kill();
       continue;
     }
