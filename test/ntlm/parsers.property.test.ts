@@ -149,14 +149,17 @@ describe('NTLM parsers under random input', () => {
     const token = await t.initiator.wrap(Uint8Array.of(1, 2, 3));
     for (let n = 0; n < token.length; n++)
       await assert.rejects(
-        t.acceptor.unwrap(token.subarray(0, n)),
+        async () => t.acceptor.unwrap(token.subarray(0, n)),
         (e) => isGssockError(e) && e.origin === 'peer',
       );
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ maxLength: 64 }), async (b) => {
-        await assert.rejects(t.acceptor.unwrap(b), (e) => isGssockError(e) && e.origin === 'peer');
         await assert.rejects(
-          t.acceptor.verifyMic(Uint8Array.of(1), b),
+          async () => t.acceptor.unwrap(b),
+          (e) => isGssockError(e) && e.origin === 'peer',
+        );
+        await assert.rejects(
+          async () => t.acceptor.verifyMic(Uint8Array.of(1), b),
           (e) => isGssockError(e) && e.origin === 'peer',
         );
       }),
