@@ -37,6 +37,8 @@ export async function startKerberosRealm(): Promise<KerberosRealm> {
     alice: { password: 'alice-password' },
     'host/localhost': { randkey: true },
     'other/localhost': { randkey: true },
+    // Never in MIT's ccache: tests fetch it with our own TGS client.
+    'fresh/localhost': { randkey: true },
   };
   for (const e of ENCTYPES)
     principals[`svc${e}/localhost`] = { randkey: true, enctypes: [ENCTYPE_NAMES[e]!] };
@@ -46,7 +48,7 @@ export async function startKerberosRealm(): Promise<KerberosRealm> {
   const otherKeytab = join(realm.dir, 'other.keytab');
   await realm.ktadd('host/localhost', hostKeytab);
   await realm.ktadd('other/localhost', otherKeytab);
-  for (const p of ['host/localhost', 'other/localhost', ...ENCTYPES.map((e) => `svc${e}/localhost`)])
+  for (const p of ['host/localhost', 'other/localhost', 'fresh/localhost', ...ENCTYPES.map((e) => `svc${e}/localhost`)])
     await realm.ktadd(p, allKeytab);
   // MIT 1.20 picks service session keys from the principal's session_enctypes attribute
   // (default aes256-cts-hmac-sha1-96), not from the key it has: pin it per service.
@@ -60,7 +62,11 @@ export async function startKerberosRealm(): Promise<KerberosRealm> {
     if (/error|fail/i.test(r.stderr)) throw new Error(`setstr svc${e}: ${r.stderr}`);
   }
   await realm.runOk('kinit', ['-f', 'alice'], { input: 'alice-password\n' });
-  await realm.runOk('kvno', ['host/localhost', ...ENCTYPES.map((e) => `svc${e}/localhost`)]);
+  await realm.runOk('kvno', [
+    'host/localhost',
+    'other/localhost',
+    ...ENCTYPES.map((e) => `svc${e}/localhost`),
+  ]);
   const env = { ...realm.env, KRB5_KTNAME: `FILE:${hostKeytab}` };
   const read = (p: string) => new Uint8Array(readFileSync(p));
   return { realm, hostKeytab, allKeytab, otherKeytab, env, ccacheBytes: () => read(realm.ccachePath), read };
