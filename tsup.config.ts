@@ -14,6 +14,7 @@ export default defineConfig({
     'transport/adapters/auto': 'src/transport/adapters/auto.ts',
     'providers/mock/index': 'src/providers/mock/index.ts',
     'providers/kerberos/index': 'src/providers/kerberos/index.ts',
+    'providers/ntlm/index': 'src/providers/ntlm/index.ts',
     'testing/index': 'src/testing/index.ts',
     'testing/kerberos': 'src/testing/kerberos.ts',
     'kdc/index': 'src/kdc/index.ts',
