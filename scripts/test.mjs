@@ -12,9 +12,12 @@ const args = process.argv.slice(2);
 const runtimes = [];
 const paths = [];
 let runStatic = true;
+// --node PATH: run the Node suite with another Node binary (e.g. Node 24 for an LTS pass).
+let nodeBinary = process.execPath;
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--runtime') runtimes.push(args[++i]);
   else if (args[i] === '--no-static') runStatic = false;
+  else if (args[i] === '--node') nodeBinary = args[++i];
   else paths.push(args[i]);
 }
 if (runtimes.length === 0) runtimes.push('node', 'deno', 'bun');
@@ -107,8 +110,8 @@ for (const runtime of runtimes) {
   let r;
   if (runtime === 'node')
     r = await run(
-      'node',
-      process.execPath,
+      nodeBinary === process.execPath ? 'node' : `node (${nodeBinary})`,
+      nodeBinary,
       ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
       env,
     );
