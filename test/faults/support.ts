@@ -75,8 +75,8 @@ export async function assertNoNewHandles(
   if (before === null) return;
   const until = Date.now() + ms;
   for (;;) {
-    const now = handleCounts()!;
-    const extra = Object.entries(now).filter(([k, n]) => n > (before[k] ?? 0));
+    const now: Record<string, number> = handleCounts() ?? {};
+    const extra: [string, number][] = Object.entries(now).filter(([k, n]) => n > (before[k] ?? 0));
     if (extra.length === 0) return;
     if (Date.now() > until)
       assert.fail(`handles left behind: ${JSON.stringify(extra)} (before ${JSON.stringify(before)})`);
