@@ -91,6 +91,14 @@ function takeBuffer(native: NativeGssapi, desc: Uint8Array): Uint8Array {
   }
 }
 
+/**
+ * An empty token would reach the library as a NULL gss_buffer_desc.value, which MIT
+ * answers with a calling error (GSS_S_CALL_INACCESSIBLE_READ): it is the peer's defect.
+ */
+function emptyIsDefective(token: Uint8Array, what: string): void {
+  if (token.length === 0) throw gssError('DEFECTIVE_TOKEN', `empty ${what} token`, { origin: 'peer' });
+}
+
 export class GssapiContext implements SecurityContext {
   readonly role: Role;
   readonly mechanism: string;
@@ -130,6 +138,7 @@ export class GssapiContext implements SecurityContext {
         'INVALID_STATE',
         this.#steps === 0 ? "the initiator's first step() takes null" : 'step() needs the peer token',
       );
+    if (input !== null) emptyIsDefective(input, 'handshake');
     this.#steps++;
     const native = this.#native;
     const arena = new NativeArena(native.memory);
@@ -283,6 +292,7 @@ export class GssapiContext implements SecurityContext {
 
   unwrap(token: Uint8Array): UnwrapResult {
     const ctx = this.#ready('unwrap');
+    emptyIsDefective(token, 'wrap');
     const confState = new Uint8Array(4);
     const qopState = new Uint8Array(4);
     const out = new Uint8Array(BUFFER_DESC_SIZE);
@@ -307,6 +317,7 @@ export class GssapiContext implements SecurityContext {
 
   verifyMic(message: Uint8Array, mic: Uint8Array): void {
     const ctx = this.#ready('verifyMic');
+    emptyIsDefective(mic, 'MIC');
     const qopState = new Uint8Array(4);
     const { major, minor } = this.#call((arena, minor) =>
       this.#native.gss.verifyMic(minor, ctx, arena.bufferDesc(message), arena.bufferDesc(mic), qopState),
