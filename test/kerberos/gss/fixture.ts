@@ -48,7 +48,12 @@ export async function startKerberosRealm(): Promise<KerberosRealm> {
   const otherKeytab = join(realm.dir, 'other.keytab');
   await realm.ktadd('host/localhost', hostKeytab);
   await realm.ktadd('other/localhost', otherKeytab);
-  for (const p of ['host/localhost', 'other/localhost', 'fresh/localhost', ...ENCTYPES.map((e) => `svc${e}/localhost`)])
+  for (const p of [
+    'host/localhost',
+    'other/localhost',
+    'fresh/localhost',
+    ...ENCTYPES.map((e) => `svc${e}/localhost`),
+  ])
     await realm.ktadd(p, allKeytab);
   // MIT 1.20 picks service session keys from the principal's session_enctypes attribute
   // (default aes256-cts-hmac-sha1-96), not from the key it has: pin it per service.

@@ -284,6 +284,7 @@ export class KerberosAcceptor extends KerberosContextBase {
       replay: (flags & Flags.REPLAY) !== 0,
       sequence: (flags & Flags.SEQUENCE) !== 0,
       allowRc4: s.allowRc4,
+      mechOid,
     });
     const client: Principal = { realm: v.ticket.crealm, name: v.ticket.cname };
     const pac = findPacInAuthorizationData(v.ticket.authorizationData);

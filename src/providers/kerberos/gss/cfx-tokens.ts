@@ -165,6 +165,10 @@ export function unwrapCfx(receiver: CfxReceiver, token: Uint8Array): UnwrappedCf
   const rrc = view.getUint16(6);
   const k = receiveKey(receiver.keys, flags);
   const usage = receiver.acceptor ? KG_USAGE_INITIATOR_SEAL : KG_USAGE_ACCEPTOR_SEAL;
+  // An RRC of a whole multiple of the length would rotate to the same bytes; no sender
+  // produces one, and refusing it keeps every bit of the header significant.
+  if (rrc !== 0 && rrc >= token.length - HEADER)
+    throw gssError('DEFECTIVE_TOKEN', 'Wrap token RRC exceeds its data', { origin: 'peer' });
   const data = rotateLeft(token.subarray(HEADER), rrc);
   if (flags & FLAG_SEALED) {
     const plain = k.enctype.decrypt(k.key, usage, data);

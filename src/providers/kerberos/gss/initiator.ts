@@ -158,6 +158,7 @@ export class KerberosInitiator extends KerberosContextBase {
       replay: (flags & Flags.REPLAY) !== 0,
       sequence: (flags & Flags.SEQUENCE) !== 0,
       allowRc4: s.allowRc4,
+      mechOid: s.mechOid,
     });
     this.#setFacts(flags | Flags.PROT_READY);
     this.markEstablished();
@@ -231,6 +232,7 @@ export class KerberosInitiator extends KerberosContextBase {
       replay: (p.flags & Flags.REPLAY) !== 0,
       sequence: (p.flags & Flags.SEQUENCE) !== 0,
       allowRc4: this.#s.allowRc4,
+      mechOid: this.#s.mechOid,
     });
     // MIT's mutual_auth leaves PROT_READY out of the flags it reports (gss-client prints them).
     this.#setFacts(p.flags);

@@ -15,6 +15,7 @@ import type { UnwrapResult, WrapOptions } from '../../../core/mechanism.ts';
 import { wipe } from '../../../core/bytes.ts';
 import { forgetDerivedKeys } from '../crypto/derived-keys.ts';
 import { getEnctype } from '../crypto/registry.ts';
+import { KRB5_MECH_OID } from '../messages/gss-token.ts';
 import type { EncryptionKey } from '../types.ts';
 import { type CfxKeys, getMicCfx, unwrapCfx, verifyMicCfx, wrapCfx } from './cfx-tokens.ts';
 import { getMicRc4, unwrapRc4, verifyMicRc4, wrapRc4 } from './rfc4757-tokens.ts';
@@ -33,6 +34,8 @@ export interface ProtectionOptions {
   replay: boolean;
   sequence: boolean;
   allowRc4: boolean;
+  /** The context's mechanism OID (frames RFC 4757 tokens); default krb5. */
+  mechOid?: string;
 }
 
 export class Protection {
@@ -43,9 +46,11 @@ export class Protection {
   readonly #keys: EncryptionKey[];
   #sendSeq: bigint;
   readonly #window: SequenceWindow;
+  readonly #mechOid: string;
 
   constructor(o: ProtectionOptions) {
     this.acceptor = o.acceptor;
+    this.#mechOid = o.mechOid ?? KRB5_MECH_OID;
     const effective = o.acceptorSubkey ?? o.initiatorKey;
     this.rfc4757 = effective.etype === RC4;
     this.#keys = [o.initiatorKey, ...(o.acceptorSubkey ? [o.acceptorSubkey] : [])];
@@ -87,14 +92,19 @@ export class Protection {
     const conf = options.confidential ?? true;
     const seq = this.#nextSeq();
     if (this.#rc4Key)
-      return wrapRc4({ key: this.#rc4Key, acceptor: this.acceptor }, Number(seq), message, conf);
+      return wrapRc4(
+        { key: this.#rc4Key, acceptor: this.acceptor, mechOid: this.#mechOid },
+        Number(seq),
+        message,
+        conf,
+      );
     return wrapCfx({ keys: this.#cfx!, acceptor: this.acceptor }, seq, message, conf);
   }
 
   unwrap(token: Uint8Array): UnwrapResult {
     return peerGuard(() => {
       if (this.#rc4Key) {
-        const r = unwrapRc4({ key: this.#rc4Key, acceptor: this.acceptor }, token);
+        const r = unwrapRc4({ key: this.#rc4Key, acceptor: this.acceptor, mechOid: this.#mechOid }, token);
         this.#window.check(BigInt(r.seq));
         return { message: r.message, confidential: r.confidential, qop: 0 };
       }
@@ -107,14 +117,25 @@ export class Protection {
   getMic(message: Uint8Array, qop?: number): Uint8Array {
     checkQop(qop);
     const seq = this.#nextSeq();
-    if (this.#rc4Key) return getMicRc4({ key: this.#rc4Key, acceptor: this.acceptor }, Number(seq), message);
+    if (this.#rc4Key)
+      return getMicRc4(
+        { key: this.#rc4Key, acceptor: this.acceptor, mechOid: this.#mechOid },
+        Number(seq),
+        message,
+      );
     return getMicCfx({ keys: this.#cfx!, acceptor: this.acceptor }, seq, message);
   }
 
   verifyMic(message: Uint8Array, mic: Uint8Array): void {
     peerGuard(() => {
       const seq = this.#rc4Key
-        ? BigInt(verifyMicRc4({ key: this.#rc4Key, acceptor: this.acceptor }, message, mic))
+        ? BigInt(
+            verifyMicRc4(
+              { key: this.#rc4Key, acceptor: this.acceptor, mechOid: this.#mechOid },
+              message,
+              mic,
+            ),
+          )
         : verifyMicCfx({ keys: this.#cfx!, acceptor: this.acceptor }, message, mic);
       this.#window.check(seq);
     });

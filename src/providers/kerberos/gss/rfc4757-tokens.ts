@@ -21,12 +21,7 @@ import { gssError } from '../../../core/errors.ts';
 import { randomBytes } from '../../../crypto/random-pool.ts';
 import { Rc4 } from '../../../crypto/rc4.ts';
 import { hmacMd5, hmacMd5Checksum } from '../crypto/rc4-hmac.ts';
-import {
-  decodeGssInitialToken,
-  encodeGssInitialToken,
-  KRB5_MECH_OID,
-  MS_KRB5_MECH_OID,
-} from '../messages/gss-token.ts';
+import { decodeGssInitialToken, encodeGssInitialToken } from '../messages/gss-token.ts';
 import type { EncryptionKey } from '../types.ts';
 
 const TOK_MIC = 0x0101;
@@ -42,6 +37,8 @@ const ZERO4 = new Uint8Array(4);
 export interface Rc4Sender {
   key: EncryptionKey;
   acceptor: boolean;
+  /** The context's mechanism OID (MIT frames and checks per-message tokens with it). */
+  mechOid: string;
 }
 
 function rc4With(key: Uint8Array, data: Uint8Array): Uint8Array {
@@ -88,7 +85,7 @@ export function getMicRc4(sender: Rc4Sender, seq: number, message: Uint8Array): 
   const h = header(TOK_MIC, 0);
   const cksum = hmacMd5Checksum(sender.key.value, USAGE_MIC, concatBytes(h, message)).subarray(0, 8);
   const inner = concatBytes(h, sealSeq(sender.key.value, cksum, seq, sender.acceptor), cksum);
-  return encodeGssInitialToken(KRB5_MECH_OID, inner);
+  return encodeGssInitialToken(sender.mechOid, inner);
 }
 
 export function wrapRc4(
@@ -106,22 +103,28 @@ export function wrapRc4(
   const cksum = hmacMd5Checksum(sender.key.value, USAGE_WRAP, concatBytes(h, body)).subarray(0, 8);
   const sndSeq = sealSeq(sender.key.value, cksum, seq, sender.acceptor);
   const data = confidential ? rc4With(cryptKey(sender.key.value, seq), body) : body;
-  return encodeGssInitialToken(KRB5_MECH_OID, concatBytes(h, sndSeq, cksum, data));
+  return encodeGssInitialToken(sender.mechOid, concatBytes(h, sndSeq, cksum, data));
 }
 
 export interface Rc4Receiver {
   key: EncryptionKey;
   acceptor: boolean;
+  mechOid: string;
 }
 
 function defective(message: string) {
   return gssError('DEFECTIVE_TOKEN', message, { origin: 'peer' });
 }
 
-function open(token: Uint8Array, tokId: number, what: string): { inner: Uint8Array; view: DataView } {
+function open(
+  token: Uint8Array,
+  tokId: number,
+  what: string,
+  receiver: Rc4Receiver,
+): { inner: Uint8Array; view: DataView } {
   const { mechOid, inner } = decodeGssInitialToken(token);
-  if (mechOid !== KRB5_MECH_OID && mechOid !== MS_KRB5_MECH_OID)
-    throw defective(`${what} token is for mechanism ${mechOid}`);
+  // The context's own OID only, as MIT's g_verify_token_header(ctx->mech_used) checks.
+  if (mechOid !== receiver.mechOid) throw defective(`${what} token is for mechanism ${mechOid}`);
   const min = tokId === TOK_MIC ? 24 : 32;
   if (inner.length < min || (tokId === TOK_MIC && inner.length !== 24))
     throw defective(`${what} token has a wrong length (${inner.length})`);
@@ -145,7 +148,7 @@ function openSeq(key: Uint8Array, inner: Uint8Array, receiver: Rc4Receiver, what
 }
 
 export function verifyMicRc4(receiver: Rc4Receiver, message: Uint8Array, token: Uint8Array): number {
-  const { inner, view } = open(token, TOK_MIC, 'MIC');
+  const { inner, view } = open(token, TOK_MIC, 'MIC', receiver);
   if (view.getUint32(4) !== 0xffffffff) throw defective('MIC token filler is not FF');
   const cksum = hmacMd5Checksum(receiver.key.value, USAGE_MIC, concatBytes(inner.subarray(0, 8), message));
   if (!constantTimeEqual(cksum.subarray(0, 8), inner.subarray(16, 24)))
@@ -160,7 +163,7 @@ export interface UnwrappedRc4 {
 }
 
 export function unwrapRc4(receiver: Rc4Receiver, token: Uint8Array): UnwrappedRc4 {
-  const { inner, view } = open(token, TOK_WRAP, 'Wrap');
+  const { inner, view } = open(token, TOK_WRAP, 'Wrap', receiver);
   const sealAlg = view.getUint16(4);
   if (sealAlg !== SEAL_ALG_RC4 && sealAlg !== SEAL_ALG_NONE)
     throw defective('Wrap token SEAL_ALG is not RC4');
