@@ -23,6 +23,7 @@ import {
   readBufferDesc,
 } from '../../src/providers/native/structs.ts';
 import { GSSAPI_SYMBOLS } from '../../src/providers/native/symbols-gssapi.ts';
+import { channelBindingsBuffer, spnForSspi, sspiError } from '../../src/providers/native/sspi-context.ts';
 import { SSPI_SYMBOLS } from '../../src/providers/native/symbols-sspi.ts';
 import { type NativeRealm, nativeOnly, startNativeRealm, TARGET } from './support.ts';
 
@@ -219,4 +220,29 @@ describe('native() errors', { timeout: 60_000 }, () => {
       a.dispose();
     },
   );
+});
+
+describe('native() SSPI pieces that run anywhere (the SSPI calls themselves are untested here)', () => {
+  it('gives Windows SSPI service/host instead of service@host (references §1.8)', () => {
+    assert.equal(spnForSspi('host@server.example.com'), 'host/server.example.com');
+    assert.equal(spnForSspi('HTTP/web.example.com@EXAMPLE.COM'), 'HTTP/web.example.com@EXAMPLE.COM');
+  });
+
+  it('lays out SEC_CHANNEL_BINDINGS as eight ULONGs followed by the data', () => {
+    const b = channelBindingsBuffer({ application: new Uint8Array([1, 2, 3]) });
+    const v = new DataView(b.buffer);
+    assert.equal(b.length, 35);
+    assert.equal(v.getUint32(24, true), 3, 'cbApplicationDataLength');
+    assert.equal(v.getUint32(28, true), 32, 'dwApplicationDataOffset');
+    assert.deepEqual([...b.subarray(32)], [1, 2, 3]);
+  });
+
+  it('maps SEC_E_* statuses to typed errors', () => {
+    const e = sspiError('DecryptMessage', 0x8009030f | 0);
+    assert.equal(e.code, 'BAD_SIGNATURE');
+    assert.equal(e.origin, 'peer');
+    assert.equal(e.details.sspiName, 'SEC_E_MESSAGE_ALTERED');
+    assert.equal(sspiError('AcquireCredentialsHandleW', 0x8009030e | 0).code, 'NO_CREDENTIALS');
+    assert.equal(sspiError('x', 0x80091234 | 0).code, 'FAILURE');
+  });
 });

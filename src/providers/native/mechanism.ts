@@ -1,7 +1,7 @@
 /**
- * `native(options)`: the operating system's own GSS-API library as a gssock Mechanism,
- * reached through the runtime's FFI (Deno.dlopen, bun:ffi, koffi on Node), so the
- * application code is the same as with the pure mechanisms.
+ * `native(options)`: the operating system's own GSS-API library (SSPI on Windows, untested
+ * there) as a gssock Mechanism, reached through the runtime's FFI (Deno.dlopen, bun:ffi,
+ * koffi on Node), so the application code is the same as with the pure mechanisms.
  *
  * Why: credentials the OS already holds (a domain-joined machine's ticket cache, a
  * keyring or KCM cache, smart cards through PKINIT), policies only the OS library
@@ -24,9 +24,10 @@ import { DEFAULT_FLAGS } from '../../core/flags.ts';
 import type { Clock, ContextOptions, Mechanism, Role, SecurityContext } from '../../core/mechanism.ts';
 import { defaultClock } from '../../core/random.ts';
 import { acquireCredential, type NativeCredentialOptions, releaseCredential } from './credentials.ts';
-import { applyEnvironment, loadGssapi } from './ffi/load.ts';
+import { applyEnvironment, loadGssapi, platform } from './ffi/load.ts';
 import { GssapiContext } from './gssapi-context.ts';
 import { importName, NativeOids, nameTypeOf, releaseName } from './names.ts';
+import { loadSspi, SSPI_PACKAGES, SspiContext } from './sspi-context.ts';
 
 export type NativeMech = 'kerberos' | 'spnego' | 'ntlm';
 
@@ -70,12 +71,31 @@ export function native(options: NativeOptions = {}): Mechanism {
   const oid = resolveMech(options.mech);
   const clock = options.clock ?? defaultClock;
   let environmentApplied = false;
+  /** Windows: SSPI (secur32.dll). Typechecked, not run on CI (see sspi-context.ts). */
+  const createSspiContext = async (role: Role, ctx: ContextOptions): Promise<SecurityContext> => {
+    const pkg = SSPI_PACKAGES[oid];
+    if (!pkg) throw gssError('BAD_MECH', `no SSPI package for ${oid}`);
+    if (role === 'initiator' && !ctx.target)
+      throw gssError('INVALID_ARGUMENT', 'the initiator needs a target (service/host SPN)');
+    const principal = role === 'initiator' ? options.credentials?.principal : undefined;
+    return new SspiContext({
+      lib: await loadSspi(),
+      role,
+      package: pkg,
+      mechOid: oid,
+      flags: ctx.flags ?? DEFAULT_FLAGS,
+      ...(ctx.target ? { target: ctx.target } : {}),
+      ...(ctx.channelBindings ? { channelBindings: ctx.channelBindings } : {}),
+      ...(principal ? { principal } : {}),
+    });
+  };
   return {
     name: 'native',
     oid,
     async createContext(role: Role, ctx: ContextOptions = {}): Promise<SecurityContext> {
       if (role !== 'initiator' && role !== 'acceptor')
         throw gssError('INVALID_ARGUMENT', `unknown role ${String(role)}`);
+      if (platform() === 'windows') return createSspiContext(role, ctx);
       const lib = await loadGssapi(options.library === undefined ? {} : { library: options.library });
       if (options.environment && !environmentApplied) {
         applyEnvironment(lib, options.environment);

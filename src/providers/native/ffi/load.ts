@@ -113,10 +113,7 @@ async function open(
   defaults: ReturnType<typeof defaultLibraries>,
 ): Promise<NativeGssapi> {
   if (os === 'windows')
-    throw gssError(
-      'NOT_SUPPORTED',
-      'native GSS-API is not available on Windows: SSPI (secur32.dll) is not wired yet',
-    );
+    throw gssError('NOT_SUPPORTED', 'no GSS-API library on Windows: native() uses SSPI (secur32.dll) there');
   let backend: FfiBackend;
   try {
     backend = await loadBackend();
