@@ -65,6 +65,18 @@ interface Pending {
   server: Principal;
 }
 
+/** Decoded tickets by their DER (the same cached ticket serves many contexts; DER decoding
+ *  is a large share of a handshake's cost). */
+const ticketCache = new WeakMap<Uint8Array, ReturnType<typeof decodeTicket>>();
+function decodedTicket(der: Uint8Array): ReturnType<typeof decodeTicket> {
+  let t = ticketCache.get(der);
+  if (!t) {
+    t = decodeTicket(der);
+    ticketCache.set(der, t);
+  }
+  return t;
+}
+
 export class KerberosInitiator extends KerberosContextBase {
   readonly role = 'initiator' as const;
   readonly #s: InitiatorSettings;
@@ -142,7 +154,7 @@ export class KerberosInitiator extends KerberosContextBase {
     const mutual = (flags & Flags.MUTUAL) !== 0;
     const apReq = encodeApReq({
       apOptions: mutual ? ApOptions.MUTUAL_REQUIRED : 0,
-      ticket: decodeTicket(credential.ticket),
+      ticket: decodedTicket(credential.ticket),
       authenticator: { etype: key.etype, cipher },
     });
     const outputToken = encodeKrb5ContextToken('AP-REQ', apReq, s.mechOid);
