@@ -14,20 +14,12 @@ import type { MechanismFactoryOptions } from './mechanisms.ts';
 
 type Factory = (options: MechanismFactoryOptions) => Promise<Mechanism>;
 
-/** The inner factories in preference order; NTLM's only when its provider has landed. */
+/** The inner factories in preference order: Kerberos, then NTLM (as Windows Negotiate). */
 async function innerFactories(): Promise<Array<{ name: string; factory: Factory }>> {
-  const list: Array<{ name: string; factory: Factory }> = [
+  return [
     { name: 'kerberos', factory: (await import('./kerberos-factory.ts')).kerberosFactory },
+    { name: 'ntlm', factory: (await import('./ntlm-factory.ts')).ntlmFactory },
   ];
-  try {
-    // A computed specifier: the NTLM factory is optional at build time.
-    const spec = './ntlm-factory.ts';
-    const mod = (await import(spec)) as { ntlmFactory?: Factory };
-    if (typeof mod.ntlmFactory === 'function') list.push({ name: 'ntlm', factory: mod.ntlmFactory });
-  } catch {
-    // No NTLM provider in this build: negotiate over Kerberos alone.
-  }
-  return list;
 }
 
 export async function negotiateFactory(options: MechanismFactoryOptions): Promise<Mechanism> {

@@ -21,6 +21,7 @@ import { type ContextFlags, DEFAULT_FLAGS, Flags } from '../core/flags.ts';
 import type { ChannelBindings, ContextInfo, Mechanism, SecurityContext } from '../core/mechanism.ts';
 import { enforceRequiredFlags } from '../engine/establish.ts';
 import { formatNegotiateHeader, parseNegotiateHeader } from './negotiate-header.ts';
+import { EXCHANGE_ID_HEADER } from './server-handler.ts';
 
 export interface NegotiateFetchOptions {
   /** The initiator mechanism (negotiate(...), kerberos(...), ...). */
@@ -55,10 +56,12 @@ export async function negotiateFetch(
   const maxLegs = options.maxLegs ?? 8;
   const target = options.target ?? `HTTP@${new URL(template.url).hostname}`;
   let context: SecurityContext | undefined;
+  let exchangeId: string | null = null;
   const send = (token?: Uint8Array) => {
     const request = template.clone();
     const headers = new Headers(request.headers);
     if (token) headers.set('authorization', formatNegotiateHeader(token));
+    if (token && exchangeId) headers.set(EXCHANGE_ID_HEADER, exchangeId);
     return doFetch(new Request(request, { headers })).catch((e: unknown) => {
       throw toGssockError(e, 'IO_ERROR');
     });
@@ -80,7 +83,8 @@ export async function negotiateFetch(
         if (!header) return response; // Not a Negotiate server: the caller sees the 401.
         if (leg >= maxLegs)
           throw gssError('LIMIT_EXCEEDED', `negotiateFetch: more than ${maxLegs} authentication round trips`);
-        await response.body?.cancel().catch(() => {});
+        exchangeId = response.headers.get(EXCHANGE_ID_HEADER);
+        await drain(response);
         let token: Uint8Array | undefined;
         if (!context) token = await start();
         else {
@@ -123,5 +127,21 @@ export async function negotiateFetch(
     throw toGssockError(e, 'FAILURE');
   } finally {
     context?.dispose();
+  }
+}
+
+/** Reads (a bounded amount of) a body we do not need, so keep-alive can reuse the connection. */
+async function drain(response: Response, limit = 64 * 1024): Promise<void> {
+  const reader = response.body?.getReader();
+  if (!reader) return;
+  try {
+    for (let read = 0; read <= limit; ) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      read += value.length;
+    }
+    await reader.cancel();
+  } catch {
+    // A body that fails to arrive only costs us the connection.
   }
 }

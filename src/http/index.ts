@@ -17,6 +17,7 @@ export {
 export { type BunServerLike, type DenoServeInfo, forBunServe, forDenoServe } from './runtimes.ts';
 export {
   type AuthenticatedHandler,
+  EXCHANGE_ID_HEADER,
   type ConnectionInfo,
   type FetchHandler,
   type NegotiateAuth,

@@ -79,7 +79,7 @@ export function parseNegotiateHeader(value: string | null | undefined): Negotiat
   if (value.length > MAX_HEADER_TOKEN * 2) throw malformed('header too long');
   // Challenges are comma-separated, but auth-params contain commas too; a Negotiate
   // challenge is "Negotiate" followed by nothing, a comma, or one token68.
-  const re = /(?:^|,)\s*negotiate(?:\s+([A-Za-z0-9+/]+=*))?\s*(?=,|$)/i;
+  const re = /(?:^|,)\s*negotiate(?:\s+([^\s,]+))?\s*(?=,|$)/i;
   const m = re.exec(value);
   if (!m) return undefined;
   return m[1] === undefined ? {} : { token: fromBase64(m[1]) };

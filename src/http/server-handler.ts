@@ -12,13 +12,17 @@
  *   bad token or failed authentication          -> 401 plain challenge, state dropped
  *
  * Multi-leg exchanges (NTLM, SPNEGO with a MIC round, the mock) are connection-bound
- * (RFC 4559 §4.4, as IIS does): the pending context is kept under the connection key the
- * adapter passes (`connection.key`); without one, only single-leg exchanges (Kerberos)
- * can work. Pending contexts are capped (`maxPending`) and expire (`pendingTtlMs`).
+ * (RFC 4559 §4.4, as IIS does): the pending context is found again by the connection key
+ * the adapter passes (`connection.key`), or by the exchange id the 401 carried in
+ * EXCHANGE_ID_HEADER and negotiateFetch echoes (fetch pools may switch connections). An
+ * id only resumes an exchange: the next token must still verify. Pending contexts are
+ * capped (`maxPending`) and expire (`pendingTtlMs`).
  */
 import { type GssockError, toGssockError } from '../core/errors.ts';
 import { type ContextFlags, Flags } from '../core/flags.ts';
-import type { ContextInfo, Mechanism, SecurityContext } from '../core/mechanism.ts';
+import { toHex } from '../core/bytes.ts';
+import type { ContextInfo, Mechanism, RandomSource, SecurityContext } from '../core/mechanism.ts';
+import { defaultRandom } from '../core/random.ts';
 import { enforceRequiredFlags } from '../engine/establish.ts';
 import { formatNegotiateHeader, parseNegotiateHeader } from './negotiate-header.ts';
 
@@ -51,12 +55,22 @@ export interface NegotiateHandlerOptions {
   onError?: (error: GssockError, request: Request) => void;
   /** Injected clock for the TTL. */
   clock?: () => number;
+  /** Injected randomness for exchange ids. */
+  random?: RandomSource;
 }
 
 interface Pending {
   context: SecurityContext;
   expires: number;
+  connection: unknown;
 }
+
+/**
+ * Response/request header naming a half-done exchange. Fetch clients pool connections and
+ * may send the next leg on another one (undici does), so negotiateFetch echoes this id;
+ * clients that keep the connection (curl, browsers) are found by connection key as well.
+ */
+export const EXCHANGE_ID_HEADER = 'gssock-negotiate-exchange';
 
 /** Wraps `handler` so it only runs for requests that authenticated through Negotiate. */
 export function negotiateHandler(
@@ -66,26 +80,44 @@ export function negotiateHandler(
   const maxPending = options.maxPending ?? 1000;
   const ttl = options.pendingTtlMs ?? 60_000;
   const clock = options.clock ?? (() => Date.now());
-  const pending = new Map<unknown, Pending>();
+  const random = options.random ?? defaultRandom;
+  const pending = new Map<string, Pending>();
+  const byConnection = new Map<unknown, string>();
 
-  const take = (key: unknown): SecurityContext | undefined => {
-    if (key === undefined) return undefined;
-    const p = pending.get(key);
-    pending.delete(key);
+  const forget = (id: string) => {
+    const p = pending.get(id);
+    if (!p) return undefined;
+    pending.delete(id);
+    if (p.connection !== undefined && byConnection.get(p.connection) === id)
+      byConnection.delete(p.connection);
+    return p;
+  };
+  const take = (request: Request, key: unknown): SecurityContext | undefined => {
+    const claimed = request.headers.get(EXCHANGE_ID_HEADER);
+    const id =
+      claimed !== null && pending.has(claimed)
+        ? claimed
+        : key === undefined
+          ? undefined
+          : byConnection.get(key);
+    const p = id === undefined ? undefined : forget(id);
     if (p && p.expires <= clock()) {
       p.context.dispose();
       return undefined;
     }
     return p?.context;
   };
-  const keep = (key: unknown, context: SecurityContext) => {
+  const keep = (key: unknown, context: SecurityContext): string => {
     const now = clock();
-    for (const [k, p] of pending) {
+    for (const [id, p] of pending) {
       if (p.expires > now && pending.size < maxPending) break;
-      pending.delete(k);
+      forget(id);
       p.context.dispose();
     }
-    pending.set(key, { context, expires: now + ttl });
+    const id = toHex(random(16));
+    pending.set(id, { context, expires: now + ttl, connection: key });
+    if (key !== undefined) byConnection.set(key, id);
+    return id;
   };
 
   return async (request, connection) => {
@@ -96,20 +128,18 @@ export function negotiateHandler(
     try {
       const header = parseNegotiateHeader(request.headers.get('authorization'));
       if (!header?.token) {
-        take(key)?.dispose();
+        take(request, key)?.dispose();
         return challenge();
       }
-      context = take(key);
+      context = take(request, key);
       context ??= await options.mechanism.createContext('acceptor', {
         ...(options.acceptorName !== undefined ? { acceptorName: options.acceptorName } : {}),
       });
       const r = await context.step(header.token);
       if (!r.done) {
-        // Without a connection key there is nowhere to keep the context for the next leg.
-        if (key === undefined) context.dispose();
-        else keep(key, context);
+        const id = keep(key, context);
         context = undefined;
-        return challenge(r.outputToken);
+        return challenge(r.outputToken, id);
       }
       info = context.info();
       enforceRequiredFlags(info.flags, (options.requiredFlags ?? 0) & ~Flags.MUTUAL);
@@ -126,11 +156,13 @@ export function negotiateHandler(
   };
 }
 
-function challenge(token?: Uint8Array): Response {
-  return new Response('Unauthorized\n', {
-    status: 401,
-    headers: { 'www-authenticate': formatNegotiateHeader(token), 'content-type': 'text/plain' },
+function challenge(token?: Uint8Array, exchangeId?: string): Response {
+  const headers = new Headers({
+    'www-authenticate': formatNegotiateHeader(token),
+    'content-type': 'text/plain',
   });
+  if (exchangeId !== undefined) headers.set(EXCHANGE_ID_HEADER, exchangeId);
+  return new Response('Unauthorized\n', { status: 401, headers });
 }
 
 /** Adds WWW-Authenticate to a response whose headers may be immutable. */
