@@ -243,6 +243,7 @@ export class NtlmAcceptor extends NtlmContextBase {
         ntlmVersion,
         mic: micPresent,
       },
+      micPresent,
     });
   }
 

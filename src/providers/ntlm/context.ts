@@ -33,6 +33,8 @@ export interface Established {
   localName: string;
   extra: Record<string, unknown>;
   anonymous?: boolean;
+  /** The AUTHENTICATE message carried a MIC (then SPNEGO must exchange a mechListMIC). */
+  micPresent?: boolean;
 }
 
 export abstract class NtlmContextBase implements SecurityContext {
@@ -43,6 +45,7 @@ export abstract class NtlmContextBase implements SecurityContext {
   #info?: ContextInfo;
   #security?: SessionSecurity;
   #sessionKey?: Uint8Array;
+  #micPresent = false;
 
   get established(): boolean {
     return this.#done && !this.#disposed;
@@ -76,6 +79,7 @@ export abstract class NtlmContextBase implements SecurityContext {
     }
     if (has(f, F.NTLMSSP_NEGOTIATE_IDENTIFY)) flags |= Flags.IDENTIFY;
     if (e.exportedSessionKey) this.#sessionKey = e.exportedSessionKey.slice();
+    this.#micPresent = e.micPresent === true;
     this.#info = {
       mechanism: NTLM_NAME,
       mechanismOid: NTLM_OID,
@@ -86,6 +90,19 @@ export abstract class NtlmContextBase implements SecurityContext {
       extra: { ...e.extra, negotiateFlags: f >>> 0 },
     };
     this.#done = true;
+  }
+
+  /**
+   * SPNEGO hook (SpnegoAwareContext): Windows demands a mechListMIC once the AUTHENTICATE
+   * message carried its own MIC (MS-SPNG §3.1.5.1), as gss-ntlmssp answers MIT.
+   */
+  requiresMechListMic(): boolean {
+    return this.#micPresent;
+  }
+
+  /** SPNEGO hook (SpnegoAwareContext): MS-SPNG §3.3.5.1 RC4 reset after the mechListMIC. */
+  resetCryptoState(direction: 'send' | 'receive'): void {
+    this.#security?.resetStream(direction);
   }
 
   info(): ContextInfo {

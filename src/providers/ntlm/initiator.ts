@@ -185,6 +185,7 @@ export class NtlmInitiator extends NtlmContextBase {
       peerName: c.target ?? challenge.targetName,
       localName: c.credentials.domain ? `${c.credentials.domain}\\${c.credentials.user}` : c.credentials.user,
       extra: { targetName: challenge.targetName, ntlmVersion: c.ntlmv1 ? 1 : 2 },
+      micPresent: withMic,
     });
     return auth;
   }

@@ -26,6 +26,8 @@ import { putU32, u32, u32le } from './wire.ts';
 export const SIGNATURE_SIZE = 16;
 
 interface Direction {
+  /** Kept so SPNEGO can restart the stream after its mechListMIC (MS-SPNG §3.3.5.1). */
+  sealKey: Uint8Array;
   signKey?: HmacKey;
   signKeyBytes?: Uint8Array;
   stream: KeyStream;
@@ -110,10 +112,21 @@ export class SessionSecurity {
     throw badSignature('wrap token');
   }
 
+  /**
+   * Restarts one direction's RC4 stream from its sealing key, keeping the sequence number.
+   * MS-SPNG §3.3.5.1: after SPNEGO's mechListMIC is made (send) or checked (receive), NTLM
+   * resets its cipher state; Windows and gss-ntlmssp do, so must we to read their next token.
+   */
+  resetStream(which: 'send' | 'receive'): void {
+    const d = which === 'send' ? this.#send : this.#recv;
+    d.stream.wipe();
+    d.stream = new KeyStream(d.sealKey);
+  }
+
   dispose(): void {
     for (const d of [this.#send, this.#recv]) {
       d.stream.wipe();
-      wipe(d.signKeyBytes);
+      wipe(d.signKeyBytes, d.sealKey);
     }
   }
 
@@ -173,8 +186,7 @@ export class SessionSecurity {
 function direction(flags: number, key: Uint8Array, mode: KeyMode): Direction {
   const signKeyBytes = signkey(flags, key, mode);
   const seal = sealkey(flags, key, mode);
-  const d: Direction = { stream: new KeyStream(seal), seq: 0 };
-  wipe(seal);
+  const d: Direction = { sealKey: seal, stream: new KeyStream(seal), seq: 0 };
   if (signKeyBytes) {
     d.signKeyBytes = signKeyBytes;
     d.signKey = new HmacKey('md5', signKeyBytes);
