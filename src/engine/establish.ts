@@ -22,7 +22,13 @@
  *    channel: that is the only way to interrupt a pending receive.
  * 7. The deadline's timer and the abort listener are removed whatever the outcome.
  */
-import { type GssockError, gssError, MutualAuthRequiredError, toGssockError } from '../core/errors.ts';
+import {
+  type GssockError,
+  gssError,
+  isGssockError,
+  MutualAuthRequiredError,
+  toGssockError,
+} from '../core/errors.ts';
 import { type ContextFlags, Flags, flagNames } from '../core/flags.ts';
 import type { ContextInfo, SecurityContext, StepResult } from '../core/mechanism.ts';
 import type { FrameChannel } from '../transport/channel.ts';
@@ -145,13 +151,34 @@ export async function establishContext(o: EstablishOptions): Promise<Established
     return frame.body;
   };
 
+  // RFC 2743 §2.2.2: a failing GSS_Accept_sec_context may still produce an output token
+  // (a Kerberos KRB-ERROR, RFC 4121 §4.1) that the peer should see, so it can report why
+  // instead of "connection closed". Mechanisms put it in the error's details.outputToken.
+  // Best effort: the close that follows tells the peer anyway.
+  const sendErrorToken = async (e: unknown) => {
+    const token = isGssockError(e) ? e.details.outputToken : undefined;
+    if (!(token instanceof Uint8Array) || token.length === 0 || deadline.error) return;
+    try {
+      await send(token);
+    } catch {
+      // Nothing more to tell a peer we cannot reach.
+    }
+    channelError = false;
+  };
+
   try {
     deadline.check();
     if (context.established) throw gssError('INVALID_STATE', 'the security context is already established');
     let input: Uint8Array | null = context.role === 'acceptor' ? await receive() : null;
     for (;;) {
       deadline.check();
-      const result = checkStepResult(await deadline.race(runStep(context, input)));
+      let result: StepResult;
+      try {
+        result = checkStepResult(await deadline.race(runStep(context, input)));
+      } catch (e) {
+        await sendErrorToken(e);
+        throw e;
+      }
       const output = result.outputToken && result.outputToken.length > 0 ? result.outputToken : undefined;
       if (result.done) {
         const info = context.info();
