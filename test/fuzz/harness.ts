@@ -28,7 +28,7 @@ export interface FuzzTarget {
 
 export interface Finding {
   target: string;
-  kind: 'crash' | 'slow';
+  kind: 'crash' | 'slow' | 'hang';
   /** The error's name and message, or the time taken. */
   detail: string;
   stack?: string;
@@ -37,6 +37,8 @@ export interface Finding {
 
 /** Longest one input may take (ms). Generous: a cold JIT and a busy CI machine are slow. */
 export const SLOW_MS = 2000;
+/** An input whose run has not settled after this long is a hang. */
+export const HANG_MS = 10_000;
 
 const INTERESTING = [0x00, 0x01, 0x7f, 0x80, 0x81, 0x82, 0x83, 0x84, 0xff];
 
@@ -105,6 +107,24 @@ export function concat(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
+/**
+ * Applies `rounds` mutations to `base`; `picks` are the random choices (positions, bytes,
+ * which mutation), `other` the input spliced in. Shared by fast-check and the long run.
+ */
+export function mutate(
+  base: Uint8Array,
+  other: Uint8Array,
+  picks: readonly number[],
+  rounds: number,
+): Uint8Array {
+  let i = 0;
+  const pick = (n: number) => (n <= 0 ? 0 : picks[i++ % picks.length]! % n);
+  let b = base;
+  for (let r = 0; r < rounds; r++) b = MUTATIONS[pick(MUTATIONS.length)]!(b, pick, other);
+  // Bounded: a mutation stack can grow an input, a decoder must see sizes it could get.
+  return b.length > 1 << 16 ? b.subarray(0, 1 << 16) : b;
+}
+
 /** Inputs for a target: mutated seeds (most), raw random bytes, and the seeds as they are. */
 export function inputs(seeds: readonly Uint8Array[]): fc.Arbitrary<Uint8Array> {
   const random = fc.uint8Array({ maxLength: 512 });
@@ -112,13 +132,7 @@ export function inputs(seeds: readonly Uint8Array[]): fc.Arbitrary<Uint8Array> {
   const seed = fc.constantFrom(...seeds);
   const mutated = fc
     .tuple(seed, seed, fc.array(fc.nat(), { minLength: 2, maxLength: 40 }), fc.integer({ min: 1, max: 6 }))
-    .map(([base, other, picks, rounds]) => {
-      let i = 0;
-      const pick = (n: number) => (n <= 0 ? 0 : picks[i++ % picks.length]! % n);
-      let b = base;
-      for (let r = 0; r < rounds; r++) b = MUTATIONS[pick(MUTATIONS.length)]!(b, pick, other);
-      return b;
-    });
+    .map(([base, other, picks, rounds]) => mutate(base, other, picks, rounds));
   return fc.oneof(
     { weight: 8, arbitrary: mutated },
     { weight: 1, arbitrary: random },
@@ -129,8 +143,14 @@ export function inputs(seeds: readonly Uint8Array[]): fc.Arbitrary<Uint8Array> {
 /** Runs one input; returns the finding if the target broke its contract. */
 export async function check(target: FuzzTarget, input: Uint8Array): Promise<Finding | undefined> {
   const started = performance.now();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const HANG = Symbol('hang');
   try {
-    await target.run(input);
+    // A step that never settles is a hang: give up on it after HANG_MS (and say so).
+    const hung = new Promise<typeof HANG>((resolve) => (timer = setTimeout(() => resolve(HANG), HANG_MS)));
+    const outcome = await Promise.race([Promise.resolve().then(() => target.run(input)), hung]);
+    if (outcome === HANG)
+      return { target: target.name, kind: 'hang', detail: `no result in ${HANG_MS} ms`, input };
   } catch (e) {
     if (!(e instanceof GssockError)) {
       const err = e as Error;
@@ -142,6 +162,8 @@ export async function check(target: FuzzTarget, input: Uint8Array): Promise<Find
         input,
       };
     }
+  } finally {
+    clearTimeout(timer);
   }
   const ms = performance.now() - started;
   if (ms > SLOW_MS) return { target: target.name, kind: 'slow', detail: `${ms.toFixed(0)} ms`, input };
