@@ -62,7 +62,8 @@ async function tcpKdc(behaviour: Behaviour): Promise<{ port: number; close(): Pr
 async function udpKdc(behaviour: 'stall' | 'garbage'): Promise<{ port: number; close(): Promise<void> }> {
   const socket: UdpSocket = createSocket('udp4');
   socket.on('message', (_msg, from) => {
-    if (behaviour === 'garbage') socket.send(crypto.getRandomValues(new Uint8Array(80)), from.port, from.address);
+    if (behaviour === 'garbage')
+      socket.send(crypto.getRandomValues(new Uint8Array(80)), from.port, from.address);
   });
   await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));
   return { port: socket.address().port, close: () => new Promise<void>((r) => socket.close(() => r())) };
