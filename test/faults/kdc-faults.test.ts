@@ -34,7 +34,10 @@ async function tcpKdc(behaviour: Behaviour): Promise<{ port: number; close(): Pr
         case 'stall':
           return;
         case 'reset':
-          return void s.resetAndDestroy?.() ?? s.destroy();
+          // A TCP RST where the runtime offers it (Node), else a plain close.
+          if (typeof s.resetAndDestroy === 'function') s.resetAndDestroy();
+          else s.destroy();
+          return;
         case 'fin':
           return void s.end();
         case 'garbage':

@@ -61,8 +61,14 @@ describe('HandshakeGate', () => {
     const a = await gate.enter(1000);
     const b = await gate.enter(1000);
     const order: string[] = [];
-    const c = gate.enter(1000).then((r) => (order.push('c'), r));
-    const d = gate.enter(1000).then((r) => (order.push('d'), r));
+    const c = gate.enter(1000).then((r) => {
+      order.push('c');
+      return r;
+    });
+    const d = gate.enter(1000).then((r) => {
+      order.push('d');
+      return r;
+    });
     await assert.rejects(gate.enter(1000), (e) => isGssockError(e, 'LIMIT_EXCEEDED'));
     assert.equal(gate.active, 2);
     assert.equal(gate.queued, 2);
