@@ -5,6 +5,7 @@
  * must be a GssockError; the first foreign one is the finding).
  */
 import { GssockError, gssError } from '../../../src/core/errors.ts';
+import { formatNegotiateHeader, parseNegotiateHeader } from '../../../src/http/negotiate-header.ts';
 import { parseCcache } from '../../../src/providers/kerberos/ccache.ts';
 import { KdcTcpRecordReader } from '../../../src/providers/kerberos/kdc/tcp-record.ts';
 import { parseKeytab } from '../../../src/providers/kerberos/keytab.ts';
@@ -148,6 +149,12 @@ export async function decoderTargets(): Promise<FuzzTarget[]> {
       covers: ['src/providers/spnego/messages.ts'],
       seeds: [...SPNEGO_TOKENS, ...own.spnego],
       run: (input) => decodeNegotiationToken(input),
+    },
+    {
+      name: 'http-negotiate-header',
+      covers: ['src/http/negotiate-header.ts'],
+      seeds: own.spnego.map((t) => new TextEncoder().encode(formatNegotiateHeader(t))),
+      run: (input) => parseNegotiateHeader(new TextDecoder().decode(input)),
     },
     {
       name: 'keytab-file',
