@@ -5,15 +5,15 @@
  * calling CompleteAuthToken on SEC_I_COMPLETE_*; Encrypt/DecryptMessage and
  * Make/VerifySignature afterwards (the GSS wrap/MIC counterparts, §1.8).
  *
- * TYPECHECKED ONLY: it cannot run on the Linux CI machines (Wine could run it, §7).
+ * Verified under Wine 8.0 (`npm run test:wine`: Windows Node 22 + koffi and Windows Bun,
+ * against MIT and gssock's pure mechanisms, §7). Wine's deviations from Windows are the
+ * named switches of sspi-quirks.ts; the default is Windows behaviour.
  *
- * x64 layouts: SecHandle { ULONG_PTR dwLower, dwUpper } 16 bytes; SecBuffer { ULONG
- * cbBuffer; ULONG BufferType; void *pvBuffer } 16; SecBufferDesc { ULONG ulVersion; ULONG
- * cBuffers; SecBuffer *pBuffers } 16; SEC_CHANNEL_BINDINGS: eight ULONGs (type, length,
- * offset for initiator, acceptor, application) followed by the data. Output tokens are
- * allocated by SSPI (ISC/ASC_REQ_ALLOCATE_MEMORY), copied, then FreeContextBuffer.
+ * Handles (CredHandle, CtxtHandle: 16 bytes) live in JS memory lent per call; output tokens
+ * are allocated by SSPI (ISC/ASC_REQ_ALLOCATE_MEMORY), copied, then FreeContextBuffer.
+ * dispose() calls DeleteSecurityContext and FreeCredentialsHandle exactly once each.
  */
-import { type ErrorCode, GssockError, gssError } from '../../core/errors.ts';
+import { gssError } from '../../core/errors.ts';
 import { AscFlags, fromSspiFlags, IscFlags, toSspiFlags } from '../../core/flags.ts';
 import type {
   ChannelBindings,
@@ -24,115 +24,32 @@ import type {
   UnwrapResult,
   WrapOptions,
 } from '../../core/mechanism.ts';
-import { loadBackend } from './ffi/load.ts';
-import type { Bindings } from './ffi/types.ts';
-import { NativeArena, NativeMemory, readPointer, readU32 } from './structs.ts';
-import { LIBC_SYMBOLS } from './symbols-gssapi.ts';
-import { SEC, SEC_E_CODES, SSPI_LIBRARY, SSPI_SYMBOLS, WINDOWS_LIBC } from './symbols-sspi.ts';
+import { NativeArena, readPointer, readU32 } from './structs.ts';
+import { type NativeSspi, sspiError, writeNative } from './sspi-library.ts';
+import {
+  checksumOfMic,
+  checksumOfWrap,
+  resolveQuirks,
+  type SspiQuirks,
+  wineSplit,
+} from './sspi-quirks.ts';
+import {
+  authIdentity,
+  type BufferSpec,
+  channelBindingsBuffer,
+  readSecBuffers,
+  readUtf16z,
+  type SspiIdentity,
+  secBufferDesc,
+  utf16z,
+} from './sspi-structs.ts';
+import { SEC } from './symbols-sspi.ts';
 
-export interface NativeSspi {
-  ffi: string;
-  sspi: Bindings<typeof SSPI_SYMBOLS>;
-  memory: NativeMemory;
-}
+export { loadSspi, type NativeSspi, SSPI_PACKAGES, sspiError } from './sspi-library.ts';
+export { channelBindingsBuffer } from './sspi-structs.ts';
 
-let loaded: Promise<NativeSspi> | undefined;
-
-/** secur32.dll and msvcrt.dll through the runtime's FFI (cached); NOT_SUPPORTED if absent. */
-export function loadSspi(): Promise<NativeSspi> {
-  loaded ??= (async () => {
-    const backend = await loadBackend();
-    const libc = backend.open(WINDOWS_LIBC, LIBC_SYMBOLS);
-    return {
-      ffi: backend.name,
-      sspi: backend.open(SSPI_LIBRARY, SSPI_SYMBOLS),
-      memory: new NativeMemory(libc),
-    };
-  })().catch((e: unknown) => {
-    loaded = undefined;
-    throw gssError(
-      'NOT_SUPPORTED',
-      `cannot load ${SSPI_LIBRARY}: ${e instanceof Error ? e.message : String(e)}`,
-      {
-        cause: e,
-      },
-    );
-  });
-  return loaded;
-}
-
-/** SSPI package names for gssock mechanism OIDs. */
-export const SSPI_PACKAGES: Record<string, string> = {
-  '1.2.840.113554.1.2.2': 'Kerberos',
-  '1.3.6.1.5.5.2': 'Negotiate',
-  '1.3.6.1.4.1.311.2.2.10': 'NTLM',
-};
-
-const utf16z = (s: string): Uint8Array => {
-  const out = new Uint8Array((s.length + 1) * 2);
-  const v = new DataView(out.buffer);
-  for (let i = 0; i < s.length; i++) v.setUint16(i * 2, s.charCodeAt(i), true);
-  return out;
-};
-
-/** The typed error of a failed SECURITY_STATUS. */
-export function sspiError(
-  op: string,
-  status: number,
-  fallbackOrigin: 'local' | 'peer' = 'local',
-): GssockError {
-  const known = SEC_E_CODES[status | 0];
-  const code: ErrorCode = known?.[1] ?? 'FAILURE';
-  const name = known?.[0] ?? `0x${(status >>> 0).toString(16)}`;
-  return new GssockError(code, `${op}: ${name}`, {
-    origin: known?.[2] ? 'peer' : fallbackOrigin,
-    details: { sspiStatus: status >>> 0, sspiName: name },
-  });
-}
-
-interface BufferSpec {
-  type: number;
-  /** Bytes copied in; or a size to reserve (zero-filled); or nothing (SSPI allocates). */
-  data?: Uint8Array;
-  size?: number;
-}
-
-/** A SecBufferDesc (JS, lent per call) over a native SecBuffer array in `arena`. */
-function bufferDesc(arena: NativeArena, buffers: BufferSpec[]): { desc: Uint8Array; array: bigint } {
-  const arr = new Uint8Array(16 * buffers.length);
-  const av = new DataView(arr.buffer);
-  buffers.forEach((b, i) => {
-    const bytes = b.data ?? new Uint8Array(b.size ?? 0);
-    av.setUint32(i * 16, bytes.length, true);
-    av.setUint32(i * 16 + 4, b.type, true);
-    av.setBigUint64(i * 16 + 8, bytes.length > 0 || b.data ? arena.bytes(bytes) : 0n, true);
-  });
-  const array = arena.bytes(arr);
-  const desc = new Uint8Array(16);
-  const dv = new DataView(desc.buffer);
-  dv.setUint32(0, SEC.BUFFER_VERSION, true);
-  dv.setUint32(4, buffers.length, true);
-  dv.setBigUint64(8, array, true);
-  return { desc, array };
-}
-
-/** SEC_CHANNEL_BINDINGS followed by its data (offsets from the struct's start). */
-export function channelBindingsBuffer(cb: ChannelBindings): Uint8Array {
-  const parts = [cb.initiatorAddress, cb.acceptorAddress, cb.application].map((p) => p ?? new Uint8Array(0));
-  const out = new Uint8Array(32 + parts.reduce((n, p) => n + p.length, 0));
-  const v = new DataView(out.buffer);
-  let offset = 32;
-  const types = [cb.initiatorAddressType ?? 0, cb.acceptorAddressType ?? 0];
-  parts.forEach((p, i) => {
-    const base = i * 12;
-    if (i < 2) v.setUint32(base, types[i]!, true);
-    v.setUint32(i < 2 ? base + 4 : 24, p.length, true);
-    v.setUint32(i < 2 ? base + 8 : 28, offset, true);
-    out.set(p, offset);
-    offset += p.length;
-  });
-  return out;
-}
+/** MS-NLMP §3.4.4: an NTLM signature (the head of a wrap token) is 16 bytes. */
+const NTLM_SIGNATURE = 16;
 
 export interface SspiContextConfig {
   lib: NativeSspi;
@@ -142,12 +59,24 @@ export interface SspiContextConfig {
   target?: string;
   flags: number;
   channelBindings?: ChannelBindings;
+  /** pszPrincipal of AcquireCredentialsHandleW (the name to act as). */
   principal?: string;
+  /** Explicit credentials (SEC_WINNT_AUTH_IDENTITY_W), instead of the logon session's. */
+  identity?: SspiIdentity;
+  /** Where the SSPI implementation deviates from Windows; default 'windows'. */
+  quirks?: 'windows' | 'wine' | Partial<SspiQuirks>;
+}
+
+interface Sizes {
+  maxSignature: number;
+  blockSize: number;
+  trailer: number;
 }
 
 export class SspiContext implements SecurityContext {
   readonly role: Role;
   readonly mechanism = 'native';
+  readonly quirks: Readonly<SspiQuirks>;
   readonly #c: SspiContextConfig;
   readonly #cred = new Uint8Array(16);
   readonly #ctx = new Uint8Array(16);
@@ -155,24 +84,37 @@ export class SspiContext implements SecurityContext {
   #established = false;
   #disposed = false;
   #attrs = 0;
-  #sizes: { maxSignature: number; blockSize: number; trailer: number } | undefined;
+  #sizes: Sizes | undefined;
+  /** Wine layout: the Kerberos HMAC length, learnt from our own MIC or wrap token. */
+  #checksum: number;
 
   constructor(config: SspiContextConfig) {
     this.role = config.role;
     this.#c = config;
-    const use = config.role === 'initiator' ? SEC.CRED_OUTBOUND : SEC.CRED_INBOUND;
-    const status = config.lib.sspi.acquireCredentialsHandle(
-      config.principal ? utf16z(config.principal) : null,
-      utf16z(config.package),
-      use,
-      0n,
-      0n,
-      0n,
-      0n,
-      this.#cred,
-      new Uint8Array(8),
-    );
-    if (status < 0) throw sspiError('AcquireCredentialsHandleW', status);
+    this.quirks = resolveQuirks(config.quirks);
+    this.#checksum = this.quirks.kerberosChecksumBytes;
+    const { lib } = config;
+    const arena = new NativeArena(lib.memory);
+    const id = config.identity
+      ? authIdentity(arena, (a, b) => writeNative(lib, a, b), config.identity)
+      : undefined;
+    try {
+      const status = lib.sspi.acquireCredentialsHandle(
+        config.principal ? utf16z(config.principal) : null,
+        utf16z(config.package),
+        config.role === 'initiator' ? SEC.CRED_OUTBOUND : SEC.CRED_INBOUND,
+        0n,
+        id?.address ?? 0n,
+        0n,
+        0n,
+        this.#cred,
+        new Uint8Array(8),
+      );
+      if (status < 0) throw sspiError('AcquireCredentialsHandleW', status);
+    } finally {
+      id?.wipe();
+      arena.release();
+    }
   }
 
   get established(): boolean {
@@ -194,8 +136,8 @@ export class SspiContext implements SecurityContext {
           type: SEC.BUFFER_CHANNEL_BINDINGS,
           data: channelBindingsBuffer(this.#c.channelBindings),
         });
-      const inDesc = inputs.length > 0 ? bufferDesc(arena, inputs).desc : null;
-      const out = bufferDesc(arena, [{ type: SEC.BUFFER_TOKEN }]);
+      const inDesc = inputs.length > 0 ? secBufferDesc(arena, inputs).desc : null;
+      const out = secBufferDesc(arena, [{ type: SEC.BUFFER_TOKEN }]);
       const attrs = new Uint8Array(4);
       const prior = this.#hasContext ? this.#ctx : null;
       const status =
@@ -225,12 +167,14 @@ export class SspiContext implements SecurityContext {
               attrs,
               new Uint8Array(8),
             );
-      if (status < 0)
+      if (status < 0) {
+        this.#takeAllocated(out.array); // an error token SSPI may have allocated
         throw sspiError(
           this.role === 'initiator' ? 'InitializeSecurityContextW' : 'AcceptSecurityContext',
           status,
           input ? 'peer' : 'local',
         );
+      }
       this.#hasContext = true;
       if (status === SEC.I_COMPLETE_NEEDED || status === SEC.I_COMPLETE_AND_CONTINUE) {
         const s = lib.sspi.completeAuthToken(this.#ctx, out.desc);
@@ -251,14 +195,12 @@ export class SspiContext implements SecurityContext {
   /** Copies an SSPI-allocated output SecBuffer, then FreeContextBuffer. */
   #takeAllocated(array: bigint): Uint8Array {
     const { memory, sspi } = this.#c.lib;
-    const head = memory.read(array, 16);
-    const length = readU32(head, 0);
-    const value = readPointer(head, 8);
-    if (value === 0n) return new Uint8Array(0);
+    const [head] = readSecBuffers(memory, array, 1);
+    if (!head || head.pointer === 0n) return new Uint8Array(0);
     try {
-      return memory.read(value, length);
+      return memory.read(head.pointer, head.length);
     } finally {
-      sspi.freeContextBuffer(value);
+      sspi.freeContextBuffer(head.pointer);
     }
   }
 
@@ -270,11 +212,15 @@ export class SspiContext implements SecurityContext {
       flags: fromSspiFlags(this.#attrs, this.role),
       peerName: this.role === 'initiator' ? (this.#c.target ?? '') : this.#queryName(),
       localName: this.role === 'initiator' ? this.#queryName() : '',
-      extra: { ffi: this.#c.lib.ffi, package: this.#c.package },
+      extra: {
+        ffi: this.#c.lib.ffi,
+        package: this.#c.package,
+        kerberosWrapLayout: this.quirks.kerberosWrapLayout,
+      },
     };
   }
 
-  /** SECPKG_ATTR_NAMES: the client's name (both sides), a UTF-16 string SSPI allocates. */
+  /** SECPKG_ATTR_NAMES: the client's name (both sides); '' where unsupported (Wine 8.0). */
   #queryName(): string {
     const { memory, sspi } = this.#c.lib;
     const slot = new Uint8Array(8);
@@ -282,28 +228,22 @@ export class SspiContext implements SecurityContext {
     const p = readPointer(slot);
     if (p === 0n) return '';
     try {
-      let s = '';
-      for (let i = 0; i < 1024; i++) {
-        const unit = new DataView(memory.read(p + BigInt(i * 2), 2).buffer).getUint16(0, true);
-        if (unit === 0) break;
-        s += String.fromCharCode(unit);
-      }
-      return s;
+      return readUtf16z(memory, p);
     } finally {
       sspi.freeContextBuffer(p);
     }
   }
 
-  #sizesOf(): { maxSignature: number; blockSize: number; trailer: number } {
+  #sizesOf(): Sizes {
     if (this.#sizes) return this.#sizes;
     const out = new Uint8Array(16);
     const s = this.#c.lib.sspi.queryContextAttributes(this.#ctx, SEC.ATTR_SIZES, out);
     if (s < 0) throw sspiError('QueryContextAttributesW(SIZES)', s);
-    // At least 60 bytes of trailer: Wine reports 49 where AES needs 60 (references §7).
+    // The floors are 0 on Windows; under Wine they cover what SIZES under-reports (sspi-quirks.ts 2, 3).
     this.#sizes = {
-      maxSignature: readU32(out, 4),
+      maxSignature: Math.max(readU32(out, 4), this.quirks.signatureFloor),
       blockSize: readU32(out, 8),
-      trailer: Math.max(readU32(out, 12), 60),
+      trailer: Math.max(readU32(out, 12), this.quirks.trailerFloor),
     };
     return this.#sizes;
   }
@@ -313,54 +253,80 @@ export class SspiContext implements SecurityContext {
     const { memory } = this.#c.lib;
     const arena = new NativeArena(memory);
     try {
-      const { desc, array } = bufferDesc(arena, buffers);
+      const { desc, array } = secBufferDesc(arena, buffers);
       const status = call(desc);
       if (status < 0) throw sspiError(op, status, origin);
-      const raw = memory.read(array, 16 * buffers.length);
-      return buffers.map((_, i) => {
-        const len = readU32(raw, i * 16);
-        const ptr = readPointer(raw, i * 16 + 8);
-        return {
-          type: readU32(raw, i * 16 + 4),
-          bytes: ptr === 0n ? new Uint8Array(0) : memory.read(ptr, len),
-        };
-      });
+      return readSecBuffers(memory, array, buffers.length).map((b) => ({
+        type: b.type,
+        bytes: b.pointer === 0n ? new Uint8Array(0) : memory.read(b.pointer, b.length),
+      }));
     } finally {
       arena.release();
     }
+  }
+
+  /** Wine 8.0's Kerberos buffer layout is in force for this context (sspi-quirks.ts 1). */
+  get #wineKerberos(): boolean {
+    return this.quirks.kerberosWrapLayout === 'wine' && this.#c.package === 'Kerberos';
   }
 
   wrap(message: Uint8Array, options: WrapOptions = {}): Uint8Array {
     this.#ready('wrap');
     const z = this.#sizesOf();
     const qop = options.confidential === false ? SEC.QOP_WRAP_NO_ENCRYPT : (options.qop ?? 0);
-    const parts = this.#message(
-      'EncryptMessage',
-      [
+    const encrypt = (buffers: BufferSpec[]) =>
+      this.#message('EncryptMessage', buffers, (d) => this.#c.lib.sspi.encryptMessage(this.#ctx, qop, d, 0), 'local');
+    if (this.#wineKerberos) {
+      // Wine: DATA holds the token's head, TOKEN its tail; PADDING is never written.
+      const [token, data] = encrypt([
         { type: SEC.BUFFER_TOKEN, size: z.trailer },
         { type: SEC.BUFFER_DATA, data: message },
-        { type: SEC.BUFFER_PADDING, size: z.blockSize },
-      ],
-      (desc) => this.#c.lib.sspi.encryptMessage(this.#ctx, qop, desc, 0),
-      'local',
-    );
+      ]);
+      const out = concat([data!.bytes, token!.bytes]);
+      this.#checksum = checksumOfWrap(out, message.length) ?? this.#checksum;
+      return out;
+    }
+    const parts = encrypt([
+      { type: SEC.BUFFER_TOKEN, size: z.trailer },
+      { type: SEC.BUFFER_DATA, data: message },
+      { type: SEC.BUFFER_PADDING, size: z.blockSize },
+    ]);
     return concat(parts.map((p) => p.bytes));
   }
 
   unwrap(token: Uint8Array): UnwrapResult {
     this.#ready('unwrap');
     const qop = new Uint8Array(4);
+    let buffers: BufferSpec[];
+    if (this.#wineKerberos) {
+      // Wine: no STREAM buffer; DATA must be exactly as long as the plaintext.
+      const cut = wineSplit(token, this.#checksum);
+      buffers = [
+        { type: SEC.BUFFER_DATA, data: token.subarray(0, cut) },
+        { type: SEC.BUFFER_TOKEN, data: token.subarray(cut) },
+      ];
+    } else if (this.#c.package === 'NTLM') {
+      // MS-NLMP §3.4.3: signature then sealed data; NTLM has no STREAM buffer.
+      if (token.length < NTLM_SIGNATURE)
+        throw gssError('DEFECTIVE_TOKEN', 'NTLM wrap token shorter than its signature', { origin: 'peer' });
+      buffers = [
+        { type: SEC.BUFFER_TOKEN, data: token.subarray(0, NTLM_SIGNATURE) },
+        { type: SEC.BUFFER_DATA, data: token.subarray(NTLM_SIGNATURE) },
+      ];
+    } else {
+      // Windows Kerberos: the whole GSS token as STREAM, the plaintext comes back in DATA.
+      buffers = [{ type: SEC.BUFFER_STREAM, data: token }, { type: SEC.BUFFER_DATA }];
+    }
     const parts = this.#message(
       'DecryptMessage',
-      [{ type: SEC.BUFFER_STREAM, data: token }, { type: SEC.BUFFER_DATA }],
+      buffers,
       (desc) => this.#c.lib.sspi.decryptMessage(this.#ctx, desc, 0, qop),
       'peer',
     );
     const data = parts.find((p) => p.type === SEC.BUFFER_DATA);
     if (!data)
       throw gssError('DEFECTIVE_TOKEN', 'DecryptMessage returned no data buffer', { origin: 'peer' });
-    const q = readU32(qop);
-    return { message: data.bytes, confidential: q !== SEC.QOP_WRAP_NO_ENCRYPT, qop: 0 };
+    return { message: data.bytes, confidential: readU32(qop) !== SEC.QOP_WRAP_NO_ENCRYPT, qop: 0 };
   }
 
   getMic(message: Uint8Array, qop = 0): Uint8Array {
@@ -375,7 +341,9 @@ export class SspiContext implements SecurityContext {
       (desc) => this.#c.lib.sspi.makeSignature(this.#ctx, qop, desc, 0),
       'local',
     );
-    return parts[1]!.bytes;
+    const mic = parts[1]!.bytes;
+    if (this.#wineKerberos) this.#checksum = checksumOfMic(mic) ?? this.#checksum;
+    return mic;
   }
 
   verifyMic(message: Uint8Array, mic: Uint8Array): void {

@@ -1,7 +1,8 @@
 /**
  * The SSPI functions (secur32.dll, Unicode `W` variants where the API has two) in the
  * same table shape as symbols-gssapi.ts, for sspi-context.ts. Typechecked here; it can
- * only run on Windows (or under Wine, references §7), so it is untested on Linux CI.
+ * only run on Windows, and runs for real under Wine 8.0 in `npm run test:wine`
+ * (scripts/wine, test/wine; references §7).
  *
  * Handles (CredHandle, CtxtHandle: two ULONG_PTRs, 16 bytes) and SecBufferDesc live in JS
  * memory lent per call; the SecBuffer arrays and their pvBuffer bytes they point at live
@@ -105,6 +106,13 @@ export const SSPI_SYMBOLS = {
     params: ['PCtxtHandle'],
     result: 'SECURITY_STATUS',
   },
+  // QuerySecurityPackageInfoW(pszPackageName, ppPackageInfo): a SecPkgInfoW SSPI allocates
+  // (read, then FreeContextBuffer); cbMaxToken sizes the token buffers (references §1.7).
+  querySecurityPackageInfo: {
+    symbol: 'QuerySecurityPackageInfoW',
+    params: ['LPWSTR', 'void*out'],
+    result: 'SECURITY_STATUS',
+  },
   // FreeContextBuffer(pvContextBuffer): buffers SSPI allocated (ISC_REQ_ALLOCATE_MEMORY, names)
   freeContextBuffer: { symbol: 'FreeContextBuffer', params: ['PVOID'], result: 'SECURITY_STATUS' },
 } as const satisfies SymbolTable;
@@ -128,6 +136,8 @@ export const SEC = {
   ATTR_SIZES: 0,
   ATTR_NAMES: 1,
   ATTR_NATIVE_NAMES: 13,
+  /** SEC_WINNT_AUTH_IDENTITY_UNICODE: the identity's strings are UTF-16. */
+  AUTH_IDENTITY_UNICODE: 2,
   /** SECQOP_WRAP_NO_ENCRYPT (KERB_WRAP_NO_ENCRYPT): sign-only EncryptMessage. */
   QOP_WRAP_NO_ENCRYPT: 0x80000001,
 } as const;
