@@ -16,10 +16,16 @@ export interface NativeHmac {
   digest(): Uint8Array;
 }
 
+/** An opaque node:crypto KeyObject (key bytes copied into native memory once). */
+export interface NativeKeyObject {
+  readonly type: string;
+}
+
 export interface NativeCrypto {
   createCipheriv(algorithm: string, key: Uint8Array, iv: Uint8Array | null): NativeCipher;
   createDecipheriv(algorithm: string, key: Uint8Array, iv: Uint8Array | null): NativeCipher;
-  createHmac(algorithm: string, key: Uint8Array): NativeHmac;
+  createHmac(algorithm: string, key: Uint8Array | NativeKeyObject): NativeHmac;
+  createSecretKey(key: Uint8Array): NativeKeyObject;
   createHash(algorithm: string): { update(data: Uint8Array): { digest(): Uint8Array } };
   pbkdf2Sync(
     password: Uint8Array,
@@ -46,6 +52,32 @@ export function nativeCrypto(): NativeCrypto | undefined {
     }
   }
   return cached ?? undefined;
+}
+
+export type NativeRuntime = 'node' | 'deno' | 'bun';
+
+let runtime: NativeRuntime | null | undefined;
+
+/**
+ * Which implementation of node:crypto this is, read from node:process `versions` (through
+ * getBuiltinModule, like the crypto module): their per-call costs differ by an order of
+ * magnitude (Deno's native HMAC costs ~15 us a call, Bun's ~1 us), so thresholds between
+ * native and pure code are chosen per runtime (see hash.ts). Undefined without node:crypto.
+ */
+export function nativeRuntime(): NativeRuntime | undefined {
+  if (runtime === undefined) {
+    runtime = null;
+    try {
+      const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+      const versions = (proc?.getBuiltinModule?.('node:process') as { versions?: Record<string, string> })
+        ?.versions;
+      if (nativeCrypto() && versions)
+        runtime = versions.deno ? 'deno' : versions.bun ? 'bun' : versions.node ? 'node' : null;
+    } catch {
+      runtime = null;
+    }
+  }
+  return runtime ?? undefined;
 }
 
 /** A Node Buffer (or any Uint8Array subclass) seen as a plain Uint8Array, without copying. */

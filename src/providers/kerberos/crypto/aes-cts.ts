@@ -13,7 +13,13 @@
  * (the last full CBC block before stealing): see ctsNextIv.
  */
 import { gssError } from '../../../core/errors.ts';
-import { AES_BLOCK, aesCbcDecrypt, aesCbcEncrypt, aesDecryptBlock } from '../../../crypto/aes.ts';
+import {
+  AES_BLOCK,
+  type CbcKey,
+  aesCbcDecrypt,
+  aesCbcEncrypt,
+  aesDecryptBlock,
+} from '../../../crypto/aes.ts';
 
 function checkLength(n: number): void {
   if (n < AES_BLOCK) throw gssError('INVALID_ARGUMENT', `CBC-CTS needs at least one block, got ${n} bytes`);
@@ -69,4 +75,58 @@ export function ctsNextIv(ciphertext: Uint8Array): Uint8Array {
   const blocks = Math.ceil(ciphertext.length / AES_BLOCK);
   const prev = (blocks - 2) * AES_BLOCK;
   return ciphertext.slice(prev, prev + AES_BLOCK);
+}
+
+/** Bytes of the zero-padded buffer `ctsEncryptPadded` takes for an `n`-byte input. */
+export const ctsPaddedLength = (n: number): number => Math.ceil(n / AES_BLOCK) * AES_BLOCK;
+
+/**
+ * CBC-CTS encryption from a zero IV with a prepared key, for the per-message path. `padded`
+ * holds the n-byte input followed by zeros up to a whole block (ctsPaddedLength(n)); it
+ * is left as it was. The n-byte result is written at out[offset..]: one CBC pass plus the
+ * swap of the last two blocks, no other copy.
+ */
+export function ctsEncryptPadded(
+  k: CbcKey,
+  padded: Uint8Array,
+  n: number,
+  out: Uint8Array,
+  offset: number,
+): void {
+  checkLength(n);
+  const c = k.encrypt(padded);
+  if (n === AES_BLOCK) {
+    out.set(c, offset);
+    return;
+  }
+  const last = c.length - AES_BLOCK; // the last CBC block C_n
+  const prev = last - AES_BLOCK;
+  // C_1..C_{n-2}, then C_n, then C_{n-1} truncated to the tail length.
+  out.set(c.subarray(0, prev), offset);
+  out.set(c.subarray(last), offset + prev);
+  out.set(c.subarray(prev, prev + n - last), offset + last);
+}
+
+/**
+ * CBC-CTS decryption from a zero IV with a prepared key: one single-block decryption (the
+ * stolen tail) and one CBC pass, on the same native cipher when there is one.
+ */
+export function ctsDecryptPrepared(k: CbcKey, data: Uint8Array): Uint8Array {
+  const n = data.length;
+  checkLength(n);
+  if (n === AES_BLOCK) return k.decrypt(data);
+  const padded = ctsPaddedLength(n);
+  const last = padded - AES_BLOCK;
+  const prev = last - AES_BLOCK;
+  const tail = n - last;
+  const cn = data.subarray(prev, last);
+  // One block through zero-IV CBC is ECB: (P_n | zeros) XOR C_{n-1}; past `tail` the rest
+  // of C_{n-1}.
+  const d = k.decrypt(cn);
+  const rebuilt = new Uint8Array(padded);
+  rebuilt.set(data.subarray(0, prev));
+  rebuilt.set(data.subarray(last, n), prev);
+  rebuilt.set(d.subarray(tail), prev + tail);
+  rebuilt.set(cn, last);
+  return k.decrypt(rebuilt).subarray(0, n);
 }

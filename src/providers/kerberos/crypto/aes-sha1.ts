@@ -10,18 +10,27 @@
  */
 import { constantTimeEqual } from '../../../core/bytes.ts';
 import { gssError } from '../../../core/errors.ts';
-import { randomBytes } from '../../../crypto/random-pool.ts';
+import { randomInto } from '../../../crypto/random-pool.ts';
 import { AES_BLOCK, aesEncryptBlock } from '../../../crypto/aes.ts';
 import { digest, pbkdf2 } from '../../../crypto/hash.ts';
 import type { EncryptionKey } from '../types.ts';
-import { ctsDecrypt, ctsEncrypt } from './aes-cts.ts';
-import { derivedKey, KC, KE, KI, macKey, usageConstant } from './derived-keys.ts';
-import { checkKey, checkUsage, type EncryptOptions, type Enctype, toBytes } from './enctype.ts';
+import { ctsDecryptPrepared, ctsEncryptPadded, ctsPaddedLength } from './aes-cts.ts';
+import { cbcKey, derivedKey, KC, KE, KI, macKey, usageConstant } from './derived-keys.ts';
+import {
+  checkKey,
+  checkOutput,
+  type ChecksumInput,
+  checkUsage,
+  type EncryptOptions,
+  type Enctype,
+  partsLength,
+  partsOf,
+  toBytes,
+} from './enctype.ts';
 import { CHECKSUM, ENCTYPE } from './numbers.ts';
 import { iterationCount, iterationParams } from './s2k-params.ts';
 import { deriveKeyAes } from './simplified-profile.ts';
 
-const ZERO_IV = new Uint8Array(AES_BLOCK);
 const MAC_SIZE = 12;
 const KERBEROS = new TextEncoder().encode('kerberos');
 const PRF_CONSTANT = new TextEncoder().encode('prf');
@@ -32,10 +41,39 @@ function makeAesSha1(etype: number, name: string, keySize: number, checksumType:
     const base = checkKey(k, etype, keySize);
     return derivedKey(base, etype, usage, purpose, () => deriveKeyAes(base, usageConstant(usage, purpose)));
   };
-  const checksum = (k: EncryptionKey, usage: number, data: Uint8Array): Uint8Array =>
+  const checksum = (k: EncryptionKey, usage: number, data: ChecksumInput): Uint8Array =>
     macKey(key(k, usage, KC), 'sha1')
-      .mac(data)
+      .mac(...partsOf(data))
       .subarray(0, MAC_SIZE);
+
+  const encryptInto = (
+    k: EncryptionKey,
+    usage: number,
+    parts: readonly Uint8Array[],
+    out: Uint8Array,
+    offset: number,
+    options?: EncryptOptions,
+  ): void => {
+    const ke = key(k, usage, KE);
+    const ki = key(k, usage, KI);
+    const n = AES_BLOCK + partsLength(parts);
+    checkOutput(out, offset, n + MAC_SIZE);
+    // confounder | plaintext, zero-padded to whole blocks for the CBC pass (one buffer).
+    const plain = new Uint8Array(ctsPaddedLength(n));
+    if (options?.confounder) {
+      if (options.confounder.length !== AES_BLOCK)
+        throw gssError('INVALID_ARGUMENT', 'confounder must be 16 bytes');
+      plain.set(options.confounder);
+    } else randomInto(plain, 0, AES_BLOCK);
+    let at = AES_BLOCK;
+    for (const p of parts) {
+      plain.set(p, at);
+      at += p.length;
+    }
+    const mac = macKey(ki, 'sha1').mac(plain.subarray(0, n));
+    ctsEncryptPadded(cbcKey(ke), plain, n, out, offset);
+    out.set(mac.subarray(0, MAC_SIZE), offset + n);
+  };
 
   return {
     etype,
@@ -66,20 +104,12 @@ function makeAesSha1(etype: number, name: string, keySize: number, checksumType:
     encryptedLength: (n) => AES_BLOCK + n + MAC_SIZE,
 
     encrypt(k, usage, plaintext, options?: EncryptOptions) {
-      const ke = key(k, usage, KE);
-      const ki = key(k, usage, KI);
-      const conf = options?.confounder ?? randomBytes(AES_BLOCK);
-      if (conf.length !== AES_BLOCK) throw gssError('INVALID_ARGUMENT', 'confounder must be 16 bytes');
-      const n = AES_BLOCK + plaintext.length;
-      const plain = new Uint8Array(n);
-      plain.set(conf);
-      plain.set(plaintext, AES_BLOCK);
-      const mac = macKey(ki, 'sha1').mac(plain);
-      const out = new Uint8Array(n + MAC_SIZE);
-      out.set(ctsEncrypt(ke, ZERO_IV, plain));
-      out.set(mac.subarray(0, MAC_SIZE), n);
+      const out = new Uint8Array(AES_BLOCK + plaintext.length + MAC_SIZE);
+      encryptInto(k, usage, [plaintext], out, 0, options);
       return out;
     },
+
+    encryptInto,
 
     decrypt(k, usage, ciphertext) {
       const ke = key(k, usage, KE);
@@ -89,7 +119,7 @@ function makeAesSha1(etype: number, name: string, keySize: number, checksumType:
           origin: 'peer',
         });
       const n = ciphertext.length - MAC_SIZE;
-      const plain = ctsDecrypt(ke, ZERO_IV, ciphertext.subarray(0, n));
+      const plain = ctsDecryptPrepared(cbcKey(ke), ciphertext.subarray(0, n));
       const mac = macKey(ki, 'sha1').mac(plain).subarray(0, MAC_SIZE);
       if (!constantTimeEqual(mac, ciphertext.subarray(n)))
         throw gssError('BAD_SIGNATURE', `${name} integrity check failed (key usage ${usage})`, {

@@ -11,13 +11,23 @@
  */
 import { constantTimeEqual } from '../../../core/bytes.ts';
 import { gssError } from '../../../core/errors.ts';
-import { randomBytes } from '../../../crypto/random-pool.ts';
+import { randomInto } from '../../../crypto/random-pool.ts';
 import { AES_BLOCK } from '../../../crypto/aes.ts';
 import { type HashName, hmac, pbkdf2 } from '../../../crypto/hash.ts';
 import type { EncryptionKey } from '../types.ts';
-import { ctsDecrypt, ctsEncrypt } from './aes-cts.ts';
-import { derivedKey, KC, KE, KI, macKey, usageConstant } from './derived-keys.ts';
-import { checkKey, checkUsage, type EncryptOptions, type Enctype, toBytes } from './enctype.ts';
+import { ctsDecryptPrepared, ctsEncryptPadded, ctsPaddedLength } from './aes-cts.ts';
+import { cbcKey, derivedKey, KC, KE, KI, macKey, usageConstant } from './derived-keys.ts';
+import {
+  checkKey,
+  checkOutput,
+  type ChecksumInput,
+  checkUsage,
+  type EncryptOptions,
+  type Enctype,
+  partsLength,
+  partsOf,
+  toBytes,
+} from './enctype.ts';
 import { CHECKSUM, ENCTYPE } from './numbers.ts';
 import { iterationCount, iterationParams } from './s2k-params.ts';
 
@@ -66,11 +76,39 @@ function makeAesSha2(p: Params): Enctype {
       kdfHmacSha2(hash, base, usageConstant(usage, purpose), undefined, bits),
     );
   };
-  const checksum = (k: EncryptionKey, usage: number, data: Uint8Array): Uint8Array =>
+  const checksum = (k: EncryptionKey, usage: number, data: ChecksumInput): Uint8Array =>
     macKey(derive(k, usage, KC), hash)
-      .mac(data)
+      .mac(...partsOf(data))
       .subarray(0, macSize);
   const saltPrefix = encoder.encode(`${name}\0`);
+  const encryptInto = (
+    k: EncryptionKey,
+    usage: number,
+    parts: readonly Uint8Array[],
+    out: Uint8Array,
+    offset: number,
+    options?: EncryptOptions,
+  ): void => {
+    const ke = derive(k, usage, KE);
+    const ki = derive(k, usage, KI);
+    const n = AES_BLOCK + partsLength(parts);
+    checkOutput(out, offset, n + macSize);
+    const plain = new Uint8Array(ctsPaddedLength(n));
+    if (options?.confounder) {
+      if (options.confounder.length !== AES_BLOCK)
+        throw gssError('INVALID_ARGUMENT', 'confounder must be 16 bytes');
+      plain.set(options.confounder);
+    } else randomInto(plain, 0, AES_BLOCK);
+    let at = AES_BLOCK;
+    for (const p of parts) {
+      plain.set(p, at);
+      at += p.length;
+    }
+    ctsEncryptPadded(cbcKey(ke), plain, n, out, offset);
+    // Encrypt-then-MAC over IV | C (RFC 8009 §5).
+    const mac = macKey(ki, hash).mac(ZERO_IV, out.subarray(offset, offset + n));
+    out.set(mac.subarray(0, macSize), offset + n);
+  };
 
   return {
     etype,
@@ -105,20 +143,12 @@ function makeAesSha2(p: Params): Enctype {
     encryptedLength: (n) => AES_BLOCK + n + macSize,
 
     encrypt(k, usage, plaintext, options?: EncryptOptions) {
-      const ke = derive(k, usage, KE);
-      const ki = derive(k, usage, KI);
-      const conf = options?.confounder ?? randomBytes(AES_BLOCK);
-      if (conf.length !== AES_BLOCK) throw gssError('INVALID_ARGUMENT', 'confounder must be 16 bytes');
-      const n = AES_BLOCK + plaintext.length;
-      const plain = new Uint8Array(n);
-      plain.set(conf);
-      plain.set(plaintext, AES_BLOCK);
-      const out = new Uint8Array(n + macSize);
-      const c = ctsEncrypt(ke, ZERO_IV, plain);
-      out.set(c);
-      out.set(macKey(ki, hash).mac(ZERO_IV, c).subarray(0, macSize), n);
+      const out = new Uint8Array(AES_BLOCK + plaintext.length + macSize);
+      encryptInto(k, usage, [plaintext], out, 0, options);
       return out;
     },
+
+    encryptInto,
 
     decrypt(k, usage, ciphertext) {
       const ke = derive(k, usage, KE);
@@ -134,7 +164,7 @@ function makeAesSha2(p: Params): Enctype {
         throw gssError('BAD_SIGNATURE', `${name} integrity check failed (key usage ${usage})`, {
           origin: 'peer',
         });
-      return ctsDecrypt(ke, ZERO_IV, c).subarray(AES_BLOCK);
+      return ctsDecryptPrepared(cbcKey(ke), c).subarray(AES_BLOCK);
     },
 
     checksum,

@@ -6,6 +6,7 @@
  * `forgetDerivedKeys` wipes them earlier (call it when wiping a key in place).
  */
 
+import { aesBackend, type CbcKey, prepareCbc } from '../../../crypto/aes.ts';
 import { type HashName, HmacKey } from '../../../crypto/hash.ts';
 
 /** The RFC 3961 §5.3 constant byte: Kc (checksum), Ke (encryption), Ki (integrity). */
@@ -53,7 +54,12 @@ export function derivedKey(
 export function forgetDerivedKeys(base: Uint8Array): void {
   const perKey = cache.get(base);
   if (!perKey) return;
-  for (const k of perKey.values()) k.fill(0);
+  for (const k of perKey.values()) {
+    cbcKeys.get(k)?.key.dispose();
+    cbcKeys.delete(k);
+    macKeys.delete(k);
+    k.fill(0);
+  }
   cache.delete(base);
 }
 
@@ -67,4 +73,20 @@ export function macKey(derived: Uint8Array, hash: HashName): HmacKey {
     macKeys.set(derived, k);
   }
   return k;
+}
+
+const cbcKeys = new WeakMap<Uint8Array, { key: CbcKey; backend: object }>();
+
+/**
+ * A prepared zero-IV CBC key for a derived Ke (native state kept for the session, see
+ * src/crypto/aes.ts NativeCbcStream); remade when the AES backend was switched.
+ */
+export function cbcKey(derived: Uint8Array): CbcKey {
+  const backend = aesBackend();
+  const hit = cbcKeys.get(derived);
+  if (hit && hit.backend === backend) return hit.key;
+  hit?.key.dispose();
+  const key = prepareCbc(derived);
+  cbcKeys.set(derived, { key, backend });
+  return key;
 }

@@ -39,16 +39,50 @@ export interface Enctype {
   /** Output length of `encrypt` for a plaintext of `plaintextLength` bytes. */
   encryptedLength(plaintextLength: number): number;
   encrypt(key: EncryptionKey, usage: number, plaintext: Uint8Array, options?: EncryptOptions): Uint8Array;
+  /**
+   * `encrypt` of the concatenation of `parts`, written at out[offset..offset +
+   * encryptedLength(total)]: the per-message path builds its token around the ciphertext
+   * without concatenating or copying the result (RFC 4121 Wrap tokens).
+   */
+  encryptInto(
+    key: EncryptionKey,
+    usage: number,
+    parts: readonly Uint8Array[],
+    out: Uint8Array,
+    offset: number,
+    options?: EncryptOptions,
+  ): void;
   /** Throws BAD_SIGNATURE (origin peer) when the integrity check fails, MALFORMED when too short. */
   decrypt(key: EncryptionKey, usage: number, ciphertext: Uint8Array): Uint8Array;
-  /** The keyed checksum of this etype's checksum type. */
-  checksum(key: EncryptionKey, usage: number, data: Uint8Array): Uint8Array;
+  /** The keyed checksum of this etype's checksum type, over `data` or the concatenation of
+   *  its parts (MIC tokens checksum message | header without concatenating them). */
+  checksum(key: EncryptionKey, usage: number, data: ChecksumInput): Uint8Array;
   /** Constant-time comparison against a freshly computed checksum. */
-  verifyChecksum(key: EncryptionKey, usage: number, data: Uint8Array, checksum: Uint8Array): boolean;
+  verifyChecksum(key: EncryptionKey, usage: number, data: ChecksumInput, checksum: Uint8Array): boolean;
   /** RFC 3961 §3 pseudo-random function. */
   prf(key: EncryptionKey, input: Uint8Array): Uint8Array;
   /** Output length of `prf` in bytes. */
   readonly prfSize: number;
+}
+
+/** Checksummed bytes: one array, or parts checksummed as if concatenated. */
+export type ChecksumInput = Uint8Array | readonly Uint8Array[];
+
+/** The parts of a ChecksumInput. */
+export const partsOf = (data: ChecksumInput): readonly Uint8Array[] =>
+  data instanceof Uint8Array ? [data] : data;
+
+/** One array holding a ChecksumInput (no copy when it is one already). */
+export function joinParts(data: ChecksumInput): Uint8Array {
+  if (data instanceof Uint8Array) return data;
+  if (data.length === 1) return data[0]!;
+  const out = new Uint8Array(partsLength(data));
+  let at = 0;
+  for (const p of data) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 const encoder = new TextEncoder();
@@ -71,4 +105,17 @@ export function checkKey(key: EncryptionKey, etype: number, size: number): Uint8
 export function checkUsage(usage: number): void {
   if (!Number.isInteger(usage) || usage < 0 || usage > 0xffffffff)
     throw gssError('INVALID_ARGUMENT', `key usage must be a 32-bit unsigned integer, got ${usage}`);
+}
+
+/** Total length of `parts`. */
+export function partsLength(parts: readonly Uint8Array[]): number {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  return n;
+}
+
+/** Refuses an output range that cannot hold `length` bytes at `offset` (local misuse). */
+export function checkOutput(out: Uint8Array, offset: number, length: number): void {
+  if (!Number.isInteger(offset) || offset < 0 || offset + length > out.length)
+    throw gssError('INVALID_ARGUMENT', `output of ${out.length} bytes cannot hold ${length} at ${offset}`);
 }

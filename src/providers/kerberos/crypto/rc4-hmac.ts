@@ -19,7 +19,15 @@ import { md4 } from '../../../crypto/md4.ts';
 import { Rc4 } from '../../../crypto/rc4.ts';
 import { digest, hmac } from '../../../crypto/hash.ts';
 import type { EncryptionKey } from '../types.ts';
-import { checkKey, checkUsage, type EncryptOptions, type Enctype } from './enctype.ts';
+import {
+  checkKey,
+  checkOutput,
+  checkUsage,
+  type EncryptOptions,
+  type Enctype,
+  joinParts,
+  partsLength,
+} from './enctype.ts';
 import { CHECKSUM, ENCTYPE } from './numbers.ts';
 
 const ETYPE = ENCTYPE.ARCFOUR_HMAC;
@@ -123,6 +131,20 @@ export const arcfourHmac: Enctype = {
     return out;
   },
 
+  encryptInto(k, usage, parts, out, offset, options?: EncryptOptions) {
+    // RFC 4757 contexts use their own token code (rfc4757-tokens.ts); this keeps the
+    // Enctype contract with one concatenation.
+    const n = partsLength(parts);
+    checkOutput(out, offset, MAC + CONFOUNDER + n);
+    const plain = new Uint8Array(n);
+    let at = 0;
+    for (const p of parts) {
+      plain.set(p, at);
+      at += p.length;
+    }
+    out.set(this.encrypt(k, usage, plain, options), offset);
+  },
+
   decrypt(k, usage, ciphertext) {
     checkUsage(usage);
     const k1 = hmacMd5(key(k), usageLe(usage));
@@ -143,11 +165,11 @@ export const arcfourHmac: Enctype = {
   },
 
   checksum(k, usage, data) {
-    return hmacMd5Checksum(key(k), usage, data);
+    return hmacMd5Checksum(key(k), usage, joinParts(data));
   },
 
   verifyChecksum(k, usage, data, expected) {
-    return constantTimeEqual(hmacMd5Checksum(key(k), usage, data), expected);
+    return constantTimeEqual(hmacMd5Checksum(key(k), usage, joinParts(data)), expected);
   },
 
   prf(k, input) {

@@ -15,16 +15,14 @@
  * and EC (Active Directory sends e.g. RRC 28 sealed, 12 signed-only).
  */
 import { gssError } from '../../../core/errors.ts';
+import type { Enctype } from '../crypto/enctype.ts';
 import type { EncryptionKey } from '../types.ts';
 
 /** The part of an RFC 3961 enctype this module needs (see crypto/registry.ts). */
-export interface CfxEnctype {
-  checksumSize: number;
-  encrypt(key: EncryptionKey, usage: number, plaintext: Uint8Array): Uint8Array;
-  decrypt(key: EncryptionKey, usage: number, ciphertext: Uint8Array): Uint8Array;
-  checksum(key: EncryptionKey, usage: number, data: Uint8Array): Uint8Array;
-  verifyChecksum(key: EncryptionKey, usage: number, data: Uint8Array, checksum: Uint8Array): boolean;
-}
+export type CfxEnctype = Pick<
+  Enctype,
+  'checksumSize' | 'encryptedLength' | 'encryptInto' | 'decrypt' | 'checksum' | 'verifyChecksum'
+>;
 
 export const TOK_MIC = 0x0404;
 export const TOK_WRAP = 0x0504;
@@ -76,14 +74,15 @@ function receiveKey(keys: CfxKeys, flags: number): CfxKey {
   return keys.initiatorKey;
 }
 
-function writeHeader(tokId: number, flags: number, seq: bigint): Uint8Array {
-  const h = new Uint8Array(HEADER);
-  const view = new DataView(h.buffer);
+/** Writes the 16-byte token header at the start of `out` (EC and RRC zero for Wrap). */
+function writeHeader(out: Uint8Array, tokId: number, flags: number, seq: bigint): DataView {
+  const view = new DataView(out.buffer, out.byteOffset, HEADER);
   view.setUint16(0, tokId);
-  h[2] = flags;
-  h.fill(0xff, 3, 8);
+  out[2] = flags;
+  out.fill(0xff, 3, 8);
+  if (tokId === TOK_WRAP) view.setUint32(4, 0);
   view.setBigUint64(8, BigInt.asUintN(64, seq));
-  return h;
+  return view;
 }
 
 export function wrapCfx(
@@ -95,33 +94,22 @@ export function wrapCfx(
   const { k, flag } = sendKey(sender.keys);
   const usage = sender.acceptor ? KG_USAGE_ACCEPTOR_SEAL : KG_USAGE_INITIATOR_SEAL;
   const flags = flag | (sender.acceptor ? FLAG_SENT_BY_ACCEPTOR : 0) | (confidential ? FLAG_SEALED : 0);
-  const header = writeHeader(TOK_WRAP, flags, seq);
-  const view = new DataView(header.buffer);
   if (confidential) {
-    // EC = 0, RRC = 0: plaintext || header' encrypted in one buffer.
-    view.setUint16(4, 0);
-    view.setUint16(6, 0);
-    const plain = new Uint8Array(message.length + HEADER);
-    plain.set(message, 0);
-    plain.set(header, message.length);
-    const cipher = k.enctype.encrypt(k.key, usage, plain);
-    const out = new Uint8Array(HEADER + cipher.length);
-    out.set(header, 0);
-    out.set(cipher, HEADER);
+    // EC = 0, RRC = 0: E(plaintext || header'), encrypted straight into the token after
+    // the header (one allocation for the token).
+    const out = new Uint8Array(HEADER + k.enctype.encryptedLength(message.length + HEADER));
+    writeHeader(out, TOK_WRAP, flags, seq);
+    k.enctype.encryptInto(k.key, usage, [message, out.subarray(0, HEADER)], out, HEADER);
     return out;
   }
   const cksumSize = k.enctype.checksumSize;
   // Checksum over plaintext || header with EC = RRC = 0, then EC = checksum length.
-  view.setUint32(4, 0);
-  const signed = new Uint8Array(message.length + HEADER);
-  signed.set(message, 0);
-  signed.set(header, message.length);
-  const cksum = k.enctype.checksum(k.key, usage, signed);
+  const out = new Uint8Array(HEADER + message.length + cksumSize);
+  const view = writeHeader(out, TOK_WRAP, flags, seq);
+  const cksum = k.enctype.checksum(k.key, usage, [message, out.subarray(0, HEADER)]);
   view.setUint16(4, cksumSize);
-  const out = new Uint8Array(HEADER + message.length + cksum.length);
-  out.set(header, 0);
   out.set(message, HEADER);
-  out.set(cksum, HEADER + message.length);
+  out.set(cksum.subarray(0, cksumSize), HEADER + message.length);
   return out;
 }
 
@@ -189,11 +177,9 @@ export function unwrapCfx(receiver: CfxReceiver, token: Uint8Array): UnwrappedCf
   if (ec > data.length)
     throw gssError('DEFECTIVE_TOKEN', 'Wrap token checksum longer than the token', { origin: 'peer' });
   const message = data.subarray(0, data.length - ec);
-  const signed = new Uint8Array(message.length + HEADER);
-  signed.set(message, 0);
-  signed.set(token.subarray(0, HEADER), message.length);
-  signed.fill(0, message.length + 4, message.length + 8);
-  if (!k.enctype.verifyChecksum(k.key, usage, signed, data.subarray(data.length - ec))) {
+  const header = token.slice(0, HEADER);
+  header.fill(0, 4, 8); // EC = RRC = 0 in the checksummed header (§4.2.4)
+  if (!k.enctype.verifyChecksum(k.key, usage, [message, header], data.subarray(data.length - ec))) {
     throw gssError('BAD_SIGNATURE', 'Wrap token checksum does not verify', { origin: 'peer' });
   }
   return { message: message.slice(), confidential: false, seq };
@@ -202,14 +188,10 @@ export function unwrapCfx(receiver: CfxReceiver, token: Uint8Array): UnwrappedCf
 export function getMicCfx(sender: CfxSender, seq: bigint, message: Uint8Array): Uint8Array {
   const { k, flag } = sendKey(sender.keys);
   const usage = sender.acceptor ? KG_USAGE_ACCEPTOR_SIGN : KG_USAGE_INITIATOR_SIGN;
-  const header = writeHeader(TOK_MIC, flag | (sender.acceptor ? FLAG_SENT_BY_ACCEPTOR : 0), seq);
-  const signed = new Uint8Array(message.length + HEADER);
-  signed.set(message, 0);
-  signed.set(header, message.length);
-  const cksum = k.enctype.checksum(k.key, usage, signed);
-  const out = new Uint8Array(HEADER + cksum.length);
-  out.set(header, 0);
-  out.set(cksum, HEADER);
+  const out = new Uint8Array(HEADER + k.enctype.checksumSize);
+  writeHeader(out, TOK_MIC, flag | (sender.acceptor ? FLAG_SENT_BY_ACCEPTOR : 0), seq);
+  const cksum = k.enctype.checksum(k.key, usage, [message, out.subarray(0, HEADER)]);
+  out.set(cksum.subarray(0, k.enctype.checksumSize), HEADER);
   return out;
 }
 
@@ -222,10 +204,7 @@ export function verifyMicCfx(receiver: CfxReceiver, message: Uint8Array, token: 
   }
   const k = receiveKey(receiver.keys, flags);
   const usage = receiver.acceptor ? KG_USAGE_INITIATOR_SIGN : KG_USAGE_ACCEPTOR_SIGN;
-  const signed = new Uint8Array(message.length + HEADER);
-  signed.set(message, 0);
-  signed.set(token.subarray(0, HEADER), message.length);
-  if (!k.enctype.verifyChecksum(k.key, usage, signed, token.subarray(HEADER))) {
+  if (!k.enctype.verifyChecksum(k.key, usage, [message, token.subarray(0, HEADER)], token.subarray(HEADER))) {
     throw gssError('BAD_SIGNATURE', 'MIC does not verify', { origin: 'peer' });
   }
   return seq;
