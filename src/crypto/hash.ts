@@ -26,12 +26,13 @@ export const HASH_SIZE: Readonly<Record<HashName, number>> = { md5: 16, sha1: 20
 export const NATIVE_HMAC_MIN_BYTES = 1024;
 
 /**
- * Measured per runtime (bench/kerberos-crypto.bench.ts, HMAC-SHA1 through a KeyObject
- * against a prepared noble key): Node's native call costs ~5 us and beats noble's ~6-7 us
- * already at 16 bytes; Bun's costs ~1 us (noble ~5 us); Deno's costs 13-20 us below 1 KiB
- * where noble takes 4-18 us, and wins from about 2 KiB (16 KiB: 32 us vs 143 us).
+ * Measured per runtime (bench/kerberos-crypto.bench.ts "hmac-sha1 prepared", HMAC-SHA1
+ * through a KeyObject against a prepared noble key copied into a reused scratch state):
+ * Node's native call costs ~5 us whatever the size up to 1 KiB, noble ~3 us at 16 B and
+ * ~4 us at 96 B, so native from 256 B; Bun's native call costs ~1 us, below noble at every
+ * size; Deno's costs 13-27 us below 4 KiB, where noble stays below it.
  */
-export const NATIVE_HMAC_MIN_BYTES_BY_RUNTIME = { node: 0, bun: 0, deno: 2048 } as const;
+export const NATIVE_HMAC_MIN_BYTES_BY_RUNTIME = { node: 256, bun: 0, deno: 4096 } as const;
 
 function nativeHmacMinBytes(): number {
   const rt = nativeRuntime();
@@ -97,6 +98,8 @@ export class HmacKey {
   readonly #name: HashName;
   readonly #key: Uint8Array;
   #prepared: ReturnType<typeof nobleHmac.create> | undefined;
+  /** Reused state the prepared one is copied into per message (no allocation per call). */
+  #scratch: ReturnType<typeof nobleHmac.create> | undefined;
   #native: NativeKeyObject | undefined;
 
   constructor(name: HashName, key: Uint8Array) {
@@ -115,7 +118,8 @@ export class HmacKey {
       for (const p of parts) h.update(p);
       return asPlain(h.digest());
     }
-    const h = (this.#prepared ??= nobleHmac.create(NOBLE[this.#name], this.#key)).clone();
+    const prepared = (this.#prepared ??= nobleHmac.create(NOBLE[this.#name], this.#key));
+    const h = (this.#scratch = prepared._cloneInto(this.#scratch) as typeof prepared);
     for (const p of parts) h.update(p);
     return h.digest();
   }

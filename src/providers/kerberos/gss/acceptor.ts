@@ -45,6 +45,7 @@ import { KerberosContextBase } from './context.ts';
 import { type DelegatedCredential, readKrbCred } from './delegation.ts';
 import { Protection } from './protection.ts';
 import { type ReplayCache, replayTag } from './replay-cache.ts';
+import type { DecryptedTickets } from './ticket-cache.ts';
 
 /** Flags the acceptor takes from the initiator's checksum (MIT INITIATOR_FLAGS, less DCE). */
 const FROM_INITIATOR =
@@ -66,6 +67,8 @@ export interface AcceptorSettings {
   requireChannelBindings: boolean;
   clock: () => number;
   random: RandomSource;
+  /** Decrypted tickets shared by the Mechanism's acceptors (ticket-cache.ts). */
+  tickets?: DecryptedTickets;
 }
 
 interface Verified {
@@ -152,9 +155,14 @@ export class KerberosAcceptor extends KerberosContextBase {
       );
     let ticket: EncTicketPart | undefined;
     for (const entry of candidates) {
+      ticket = s.tickets?.get(entry.key, t.encPart.cipher, now);
+      if (ticket) break;
+    }
+    for (const entry of ticket ? [] : candidates) {
       try {
         const enctype = getEnctype(entry.key.etype, { allowRc4: s.allowRc4 });
         ticket = decodeEncTicketPart(enctype.decrypt(entry.key, KeyUsage.KDC_REP_TICKET, t.encPart.cipher));
+        s.tickets?.set(entry.key, t.encPart.cipher, ticket);
         break;
       } catch {
         // another entry with the same kvno and enctype may hold the right key

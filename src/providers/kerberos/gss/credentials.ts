@@ -9,7 +9,7 @@
  * A forwarded TGT for delegation comes from the TGT the same way (tgs-exchange.ts).
  */
 import { gssError } from '../../../core/errors.ts';
-import { type Ccache, parseCcache, serializeCcache } from '../ccache.ts';
+import { type Ccache, type CcacheCredential, parseCcache, serializeCcache } from '../ccache.ts';
 import { addCredential, findCredential } from '../ccache-helpers.ts';
 import { TicketFlags } from '../constants.ts';
 import { type ClientSecret, getInitialTicket } from '../kdc/as-exchange.ts';
@@ -36,6 +36,8 @@ export interface InitiatorCredentialOptions {
   /** Realm for names without one. */
   defaultRealm?: string;
 }
+
+const fromCcache = new WeakMap<CcacheCredential, KerberosCredential>();
 
 export class InitiatorCredentials {
   readonly #o: InitiatorCredentialOptions;
@@ -67,8 +69,15 @@ export class InitiatorCredentials {
   /** A ticket for `server` valid at `now`. */
   async serviceTicket(server: Principal, now: number): Promise<KerberosCredential> {
     const cached = this.#cache && findCredential(this.#cache, server, { now });
-    if (cached && (cached.starttime || cached.authtime) <= now + 5 * 60_000)
-      return credentialFromCcache(cached);
+    if (cached && (cached.starttime || cached.authtime) <= now + 5 * 60_000) {
+      // One conversion per cache entry (it decodes the ticket), not one per context.
+      let credential = fromCcache.get(cached);
+      if (!credential) {
+        credential = credentialFromCcache(cached);
+        fromCcache.set(cached, credential);
+      }
+      return credential;
+    }
     const tgt = await this.tgt(now);
     const credential = await getServiceTicket({
       ...this.#kdc('a service ticket'),

@@ -152,9 +152,12 @@ export class KerberosInitiator extends KerberosContextBase {
     const cipher = enctype.encrypt(key, KeyUsage.AP_REQ_AUTHENTICATOR, authenticator);
     authenticator.fill(0);
     const mutual = (flags & Flags.MUTUAL) !== 0;
+    // The ticket is checked once (decoded, cached by its DER) and sent as it came: no
+    // decode and re-encode of it per context.
+    decodedTicket(credential.ticket);
     const apReq = encodeApReq({
       apOptions: mutual ? ApOptions.MUTUAL_REQUIRED : 0,
-      ticket: decodedTicket(credential.ticket),
+      ticket: credential.ticket,
       authenticator: { etype: key.etype, cipher },
     });
     const outputToken = encodeKrb5ContextToken('AP-REQ', apReq, s.mechOid);

@@ -32,6 +32,7 @@ import { type AcceptorNamePattern, parseAcceptorName } from './acceptor-names.ts
 import { InitiatorCredentials, type InitiatorCredentialOptions } from './credentials.ts';
 import { KerberosInitiator } from './initiator.ts';
 import { memoryReplayCache, type ReplayCache } from './replay-cache.ts';
+import { DecryptedTickets } from './ticket-cache.ts';
 
 export const KERBEROS_OID = KRB5_MECH_OID;
 
@@ -104,6 +105,7 @@ export function kerberos(options: KerberosOptions = {}): Mechanism {
   const replayCache =
     options.replayCache === false ? undefined : (options.replayCache ?? memoryReplayCache({ clock }));
   let credentials: InitiatorCredentials | undefined;
+  const tickets = new DecryptedTickets();
   const hasInitiatorCreds =
     options.ccache !== undefined || options.password !== undefined || options.clientKeytab !== undefined;
 
@@ -146,6 +148,7 @@ export function kerberos(options: KerberosOptions = {}): Mechanism {
           requireChannelBindings: options.requireChannelBindings ?? false,
           clock,
           random,
+          tickets,
         },
         ctx,
         names,

@@ -35,6 +35,7 @@ import {
   kerberosTime,
   maybe,
   microseconds,
+  rawDer,
   toDer,
   uint32,
 } from './der.ts';
@@ -53,6 +54,11 @@ export interface ApReq {
   ticket: Ticket;
   /** The encrypted Authenticator (key usage 11, or 7 inside PA-TGS-REQ). */
   authenticator: EncryptedData;
+}
+
+/** What `encodeApReq` takes: the ticket decoded, or its DER as received (sent unchanged). */
+export interface ApReqInput extends Omit<ApReq, 'ticket'> {
+  ticket: Ticket | Uint8Array;
 }
 
 export interface ApRep {
@@ -78,14 +84,14 @@ export function readApReq(node: DerNode, path: string): ApReq {
   };
 }
 
-export const apReqAsn = (a: ApReq): Asn =>
+export const apReqAsn = (a: ApReqInput): Asn =>
   application(
     ApplicationTag.AP_REQ,
     fields([
       [0, int32(KRB5_PVNO)],
       [1, int32(MessageType.AP_REQ)],
       [2, kerberosFlags(a.apOptions)],
-      [3, ticketAsn(a.ticket)],
+      [3, a.ticket instanceof Uint8Array ? rawDer(a.ticket) : ticketAsn(a.ticket)],
       [4, encryptedDataAsn(a.authenticator)],
     ]),
   );
@@ -132,7 +138,7 @@ export const encApRepPartAsn = (e: EncApRepPart): Asn =>
     ]),
   );
 
-export const encodeApReq = (a: ApReq): Uint8Array => toDer(apReqAsn(a));
+export const encodeApReq = (a: ApReqInput): Uint8Array => toDer(apReqAsn(a));
 export const decodeApReq = (der: Uint8Array, options?: DecodeOptions): ApReq =>
   decodeDer(der, 'AP-REQ', options, (n) => readApReq(n, 'AP-REQ'));
 

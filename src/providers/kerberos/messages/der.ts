@@ -94,6 +94,27 @@ export const sequenceOf = (items: Asn[]): Asn => new asn1js.Sequence({ value: it
 export const maybe = <T>(v: T | undefined, enc: (v: T) => Asn): Asn | undefined =>
   v === undefined || v === null ? undefined : enc(v);
 
+/**
+ * asn1js's RawData (pre-encoded DER placed as is) writes itself only when encoded alone;
+ * inside a constructed value asn1js hands each child a writer, which RawData ignores. This
+ * passes its bytes to that writer, so an already-encoded element (a Ticket from the
+ * credential cache) is embedded without being decoded and re-encoded.
+ */
+class EmbeddedDer extends asn1js.RawData {
+  override toBER(sizeOnly?: boolean, writer?: { write(buf: ArrayBuffer): void }): ArrayBuffer {
+    const bytes = super.toBER(sizeOnly);
+    if (!writer) return bytes;
+    writer.write(bytes);
+    return new ArrayBuffer(0);
+  }
+}
+
+/** An element already DER-encoded by a trusted source (our own encoder or a parsed file). */
+export function rawDer(bytes: Uint8Array): Asn {
+  if (!(bytes instanceof Uint8Array) || bytes.length < 2) bad('pre-encoded DER (not a DER element)');
+  return new EmbeddedDer({ data: bytes }) as unknown as Asn;
+}
+
 /** The DER octets of a block. */
 export function toDer(block: Asn): Uint8Array {
   const out = block.toBER(false);
