@@ -60,7 +60,10 @@ function convert(block: AsnBlock, path: string): DerNode {
   if (block.error) throw malformed(path, `bad DER: ${block.error}`);
   if (id.isHexOnly) throw malformed(path, 'tag number too large');
   if (len.isIndefiniteForm) throw malformed(path, 'indefinite length is not DER');
-  const raw = new Uint8Array(block.valueBeforeDecodeView);
+  // A view into the input, not a copy per node (copying made decoding O(size x depth));
+  // readers copy what they keep (readOctets slices).
+  const v = block.valueBeforeDecodeView;
+  const raw = v instanceof Uint8Array ? v : new Uint8Array(v);
   if (len.length > raw.length) throw malformed(path, 'length exceeds the element');
   const constructed = id.isConstructed;
   const children: DerNode[] = [];
