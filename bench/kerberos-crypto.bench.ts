@@ -4,8 +4,8 @@
  * Also compares the AES backends (node:crypto, @noble/ciphers, WebCrypto) and the HMAC
  * backends, which is what src/crypto/aes.ts and hash.ts choose from.
  */
-import { aesBackend, makeNodeAes, nobleAes, setAesBackend } from '../src/crypto/aes.ts';
-import { hmac, setNativeHashes } from '../src/crypto/hash.ts';
+import { aesBackend, makeNodeAes, nobleAes, prepareCbc, setAesBackend } from '../src/crypto/aes.ts';
+import { HmacKey, hmac, setNativeHashes } from '../src/crypto/hash.ts';
 import { getEnctype } from '../src/providers/kerberos/crypto/index.ts';
 import { measure, measureSync, report } from './lib.ts';
 
@@ -80,7 +80,59 @@ for (const n of SIZES) {
   });
 }
 
-// --- HMAC-SHA1 native vs noble (decides NATIVE_HMAC_MIN_BYTES)
+// --- prepared zero-IV CBC keys (the per-message path: one native cipher per key)
+for (const n of SIZES) {
+  const data = bytes(n);
+  const k = prepareCbc(key256);
+  const enc = mbps(
+    measureSync(() => void k.encrypt(data)),
+    n,
+  );
+  const dec = mbps(
+    measureSync(() => void k.decrypt(data)),
+    n,
+  );
+  report({
+    bench: 'aes256-cbc prepared encrypt',
+    size: sizeName(n),
+    value: enc,
+    unit: 'MB/s',
+    vsOneShot: enc / aesRaw[n]!,
+  });
+  report({ bench: 'aes256-cbc prepared decrypt', size: sizeName(n), value: dec, unit: 'MB/s' });
+  k.dispose();
+}
+
+// --- prepared HMAC-SHA1 keys, native (KeyObject) vs noble (reused state): decides
+// NATIVE_HMAC_MIN_BYTES_BY_RUNTIME
+for (const n of [16, 96, 256, 1024, 4096, 16 * 1024]) {
+  const data = bytes(n);
+  const k = new HmacKey('sha1', bytes(20));
+  setNativeHashes(false);
+  const noble = measureSync(() => void k.mac(data));
+  const on = setNativeHashes(true);
+  const nc = (
+    globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
+  ).process?.getBuiltinModule?.('node:crypto') as
+    | {
+        createSecretKey(k: Uint8Array): unknown;
+        createHmac(a: string, k: unknown): { update(d: Uint8Array): { digest(): Uint8Array } };
+      }
+    | undefined;
+  const ko = on && nc ? nc.createSecretKey(bytes(20)) : undefined;
+  const nat = ko && nc ? measureSync(() => void nc.createHmac('sha1', ko).update(data).digest()) : 0;
+  report({ bench: 'hmac-sha1 prepared noble', size: sizeName(n), value: 1e6 / noble, unit: 'us/op' });
+  if (nat)
+    report({
+      bench: 'hmac-sha1 prepared native',
+      size: sizeName(n),
+      value: 1e6 / nat,
+      unit: 'us/op',
+      vsNoble: nat / noble,
+    });
+}
+
+// --- HMAC-SHA1 native vs noble, one-shot
 for (const n of [16, 64, 256, 1024, 16 * 1024, 1024 * 1024]) {
   const data = bytes(n);
   const k = bytes(16);
@@ -135,6 +187,7 @@ for (const etype of [17, 18, 19, 20, 23]) {
       size: sizeName(n),
       value: enc,
       unit: 'MB/s',
+      usPerOp: n / enc,
       vsRawAes: enc / aesRaw[n]!,
     });
     report({
