@@ -131,7 +131,28 @@ export function makeNodeAes(): AesBackend | undefined {
     decryptCbc: (key, iv, data) => run(true, key, iv, data),
   };
   if (!streamsWork(nc)) return oneShot;
-  return { ...oneShot, prepare: (key) => new NativeCbcStream(nc, key) };
+  return {
+    ...oneShot,
+    // Deno's node:crypto has no AES-192: keys of a size it refuses stay on noble.
+    prepare: (key) => (nativeHas(nc, cipherName(key)) ? new NativeCbcStream(nc, key) : nobleAes.prepare(key)),
+  };
+}
+
+const nativeCiphers = new Map<string, boolean>();
+
+function nativeHas(nc: NativeCrypto, algorithm: string): boolean {
+  let ok = nativeCiphers.get(algorithm);
+  if (ok === undefined) {
+    try {
+      const bytes = algorithm === 'aes-128-cbc' ? 16 : algorithm === 'aes-192-cbc' ? 24 : 32;
+      nc.createCipheriv(algorithm, new Uint8Array(bytes), ZERO_IV);
+      ok = true;
+    } catch {
+      ok = false;
+    }
+    nativeCiphers.set(algorithm, ok);
+  }
+  return ok;
 }
 
 function xorBlock(into: Uint8Array, from: Uint8Array): void {
