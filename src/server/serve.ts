@@ -88,6 +88,9 @@ export async function serve(options: ServeOptions): Promise<Server> {
   const gate = new HandshakeGate(limits.maxConcurrentHandshakes, limits.maxQueuedHandshakes);
   const counters = new ServerCounters(gate);
   const stopping = new AbortController();
+  // One controller per connection, aborted by close(): a single shared signal would carry
+  // one abort listener per running handshake (Node warns past 10 on one EventTarget).
+  const aborters = new Set<AbortController>();
   const tasks = new Set<Promise<void>>();
   let nextId = 1;
 
@@ -114,7 +117,7 @@ export async function serve(options: ServeOptions): Promise<Server> {
         channel,
         timeoutMs: left,
         maxLegs: limits.maxLegs,
-        signal: stopping.signal,
+        signal: connection.signal,
         ...(options.acceptorName !== undefined ? { acceptorName: options.acceptorName } : {}),
         ...(options.requiredFlags !== undefined ? { requiredFlags: options.requiredFlags } : {}),
         ...(options.frameFlags !== undefined ? { frameFlags: options.frameFlags } : {}),
@@ -161,7 +164,8 @@ export async function serve(options: ServeOptions): Promise<Server> {
       port: options.listen.port,
     },
     (stream: ByteStream) => {
-      const connection: ConnectionInfo = { id: nextId++, phase: 'accept', signal: stopping.signal };
+      const aborter = new AbortController();
+      const connection: ConnectionInfo = { id: nextId++, phase: 'accept', signal: aborter.signal };
       if (stream.remoteAddress !== undefined) connection.remoteAddress = stream.remoteAddress;
       counters.accepted++;
       if (stopping.signal.aborted || counters.open >= limits.maxConnections) {
@@ -176,8 +180,10 @@ export async function serve(options: ServeOptions): Promise<Server> {
       }
       counters.open++;
       counters.peakOpen = Math.max(counters.peakOpen, counters.open);
+      aborters.add(aborter);
       const task = serveConnection(stream, connection).finally(() => {
         counters.open--;
+        aborters.delete(aborter);
         tasks.delete(task);
       });
       tasks.add(task);
@@ -191,7 +197,9 @@ export async function serve(options: ServeOptions): Promise<Server> {
     stats: () => counters.snapshot(),
     close() {
       closing ??= (async () => {
-        stopping.abort(gssError('ABORTED', 'the server is closing'));
+        const why = gssError('ABORTED', 'the server is closing');
+        stopping.abort(why);
+        for (const a of aborters) a.abort(why);
         gate.shut();
         await listener.close();
         while (tasks.size > 0) await Promise.allSettled([...tasks]);
