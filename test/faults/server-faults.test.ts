@@ -345,6 +345,26 @@ describe('serve(): limits on connections and sessions', () => {
     await session.close();
   });
 
+  it('many handshakes at once add no listeners to a shared signal (no MaxListenersExceededWarning)', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    globalThis.process.on('warning', onWarning);
+    try {
+      const h = await start({ handshakeTimeoutMs: 300 });
+      const peers = [];
+      for (let i = 0; i < 24; i++) peers.push(await rawPeer(h.server.port));
+      await waitFor(() => h.server.stats().handshaking === 24, '24 handshakes');
+      await Promise.all(peers.map((p) => p.closed));
+      await sleep(20);
+    } finally {
+      globalThis.process.off('warning', onWarning);
+    }
+    assert.deepEqual(
+      warnings.filter((w) => w === 'MaxListenersExceededWarning'),
+      [],
+    );
+  });
+
   it('close() with handshakes and queued connections in flight ends them all', async () => {
     const h = await start({ maxConcurrentHandshakes: 2, maxQueuedHandshakes: 8, handshakeTimeoutMs: 60_000 });
     const peers = [];
