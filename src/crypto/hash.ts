@@ -30,9 +30,10 @@ export const NATIVE_HMAC_MIN_BYTES = 1024;
  * through a KeyObject against a prepared noble key copied into a reused scratch state):
  * Node's native call costs ~5 us whatever the size up to 1 KiB, noble ~3 us at 16 B and
  * ~4 us at 96 B, so native from 256 B; Bun's native call costs ~1 us, below noble at every
- * size; Deno's costs 13-27 us below 4 KiB, where noble stays below it.
+ * size; Deno's costs 15-25 us whatever the size up to 4 KiB, where noble takes 6-9 us up
+ * to 1 KiB and 32 us at 4 KiB, so native from 2 KiB.
  */
-export const NATIVE_HMAC_MIN_BYTES_BY_RUNTIME = { node: 256, bun: 0, deno: 4096 } as const;
+export const NATIVE_HMAC_MIN_BYTES_BY_RUNTIME = { node: 256, bun: 0, deno: 2048 } as const;
 
 function nativeHmacMinBytes(): number {
   const rt = nativeRuntime();
