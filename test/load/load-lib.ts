@@ -115,8 +115,8 @@ export interface ClientResult {
 /**
  * This runtime's connect, loaded once. auto.ts's connect() runs `await import(adapter)` on
  * every call; under tsx on Node each such import is a round trip to the loader's hooks
- * thread, which under 1,000 concurrent connects costs more than the handshakes (measured:
- * p50 800 ms instead of tens). Built code (dist) does not pay it, so neither do we here.
+ * thread (it shows in CPU profiles of 1,000 concurrent connects). Built code (dist) pays
+ * much less for it, so the load tool does not measure it.
  */
 let connectOnce: Promise<(o: ConnectOptions) => Promise<ByteStream>> | undefined;
 function connect(o: ConnectOptions): Promise<ByteStream> {
