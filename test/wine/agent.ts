@@ -59,10 +59,16 @@ export interface AgentResult {
 /** ntdll's wine_get_version (Wine only); undefined on Windows. */
 async function wineVersion(lib: NativeSspi): Promise<string | undefined> {
   const backend = await loadBackend();
-  const ntdll = backend.open('ntdll.dll', {
-    wineGetVersion: { symbol: 'wine_get_version', params: [], result: 'void*', optional: true },
-  });
-  const addr = ntdll.wineGetVersion?.();
+  let addr: bigint;
+  try {
+    // Required, not optional: bun:ffi refuses a table without a required symbol.
+    const ntdll = backend.open('ntdll.dll', {
+      wineGetVersion: { symbol: 'wine_get_version', params: [], result: 'void*' },
+    });
+    addr = ntdll.wineGetVersion();
+  } catch {
+    return undefined; // Windows: ntdll has no such export
+  }
   if (!addr) return undefined;
   const raw = lib.memory.read(addr, 32);
   return new TextDecoder().decode(raw.subarray(0, raw.indexOf(0) < 0 ? 32 : raw.indexOf(0)));
@@ -112,7 +118,7 @@ async function run(job: AgentJob, result: AgentResult): Promise<void> {
   const flags = (job.mutual ? Flags.MUTUAL : 0) | Flags.REPLAY | Flags.SEQUENCE | Flags.CONF | Flags.INTEG;
   const codec = codecByName('gss-sample');
   if (job.mode === 'client') {
-    const stream = await connect({ host: '127.0.0.1', port: job.port! });
+    const stream = await connectWithRetry(job.port!);
     const channel = frameChannel(stream, codec);
     try {
       const context = await mechanism.createContext('initiator', { target: job.target!, flags });
@@ -167,6 +173,19 @@ async function run(job: AgentJob, result: AgentResult): Promise<void> {
     ]);
   } finally {
     await listener.close();
+  }
+}
+
+/** The Linux-side peer may still be starting: retry refused connects for 15 s. */
+async function connectWithRetry(port: number): Promise<Awaited<ReturnType<typeof connect>>> {
+  const until = Date.now() + 15_000;
+  for (;;) {
+    try {
+      return await connect({ host: '127.0.0.1', port });
+    } catch (e) {
+      if (Date.now() > until) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 }
 

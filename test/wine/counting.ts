@@ -22,6 +22,9 @@ export interface SspiCounts {
   calls: Record<string, number>;
 }
 
+/** ISC_REQ_ALLOCATE_MEMORY and ASC_REQ_ALLOCATE_MEMORY (both 0x100). */
+const ALLOCATE_MEMORY = 0x100;
+
 const isZeroHandle = (h: Uint8Array | null): boolean => h === null || h.every((b) => b === 0);
 
 export function countSspi(lib: NativeSspi): SspiCounts {
@@ -38,9 +41,9 @@ export function countSspi(lib: NativeSspi): SspiCounts {
   const call = (name: string) => {
     counts.calls[name] = (counts.calls[name] ?? 0) + 1;
   };
-  /** Output SecBuffers SSPI allocated (ISC/ASC_REQ_ALLOCATE_MEMORY). */
-  const allocatedIn = (desc: Uint8Array | null): number => {
-    if (!desc) return 0;
+  /** Output SecBuffers SSPI allocated (only when ISC/ASC_REQ_ALLOCATE_MEMORY was asked). */
+  const allocatedIn = (desc: Uint8Array | null, req: number): number => {
+    if (!desc || (req & ALLOCATE_MEMORY) === 0) return 0;
     const { count, array } = descArray(desc);
     return readSecBuffers(lib.memory, array, count).filter((b) => b.pointer !== 0n).length;
   };
@@ -62,14 +65,14 @@ export function countSspi(lib: NativeSspi): SspiCounts {
       call('InitializeSecurityContextW');
       const s = inner.initializeSecurityContext(cred, prior, target, req, r1, drep, input, r2, ctx, out, attrs, life);
       if (s >= 0 && isZeroHandle(prior)) counts.contextsCreated++;
-      counts.buffersAllocated += allocatedIn(out);
+      counts.buffersAllocated += allocatedIn(out, req);
       return s;
     },
     acceptSecurityContext: (cred, prior, input, req, drep, ctx, out, attrs, life) => {
       call('AcceptSecurityContext');
       const s = inner.acceptSecurityContext(cred, prior, input, req, drep, ctx, out, attrs, life);
       if (s >= 0 && isZeroHandle(prior)) counts.contextsCreated++;
-      counts.buffersAllocated += allocatedIn(out);
+      counts.buffersAllocated += allocatedIn(out, req);
       return s;
     },
     deleteSecurityContext: (h) => {

@@ -25,7 +25,7 @@ import type {
   WrapOptions,
 } from '../../core/mechanism.ts';
 import { NativeArena, readPointer, readU32 } from './structs.ts';
-import { type NativeSspi, sspiError, writeNative } from './sspi-library.ts';
+import { type NativeSspi, querySspiPackage, sspiError, writeNative } from './sspi-library.ts';
 import {
   checksumOfMic,
   checksumOfWrap,
@@ -87,6 +87,8 @@ export class SspiContext implements SecurityContext {
   #sizes: Sizes | undefined;
   /** Wine layout: the Kerberos HMAC length, learnt from our own MIC or wrap token. */
   #checksum: number;
+  /** cbMaxToken, when gssock provides the output token buffer (quirk allocateTokens false). */
+  #maxToken = 0;
 
   constructor(config: SspiContextConfig) {
     this.role = config.role;
@@ -115,6 +117,14 @@ export class SspiContext implements SecurityContext {
       id?.wipe();
       arena.release();
     }
+    if (!this.quirks.allocateTokens) {
+      try {
+        this.#maxToken = querySspiPackage(lib, config.package).maxToken;
+      } catch (e) {
+        lib.sspi.freeCredentialsHandle(this.#cred);
+        throw e;
+      }
+    }
   }
 
   get established(): boolean {
@@ -137,7 +147,11 @@ export class SspiContext implements SecurityContext {
           data: channelBindingsBuffer(this.#c.channelBindings),
         });
       const inDesc = inputs.length > 0 ? secBufferDesc(arena, inputs).desc : null;
-      const out = secBufferDesc(arena, [{ type: SEC.BUFFER_TOKEN }]);
+      const allocate = this.quirks.allocateTokens;
+      const out = secBufferDesc(arena, [
+        allocate ? { type: SEC.BUFFER_TOKEN } : { type: SEC.BUFFER_TOKEN, size: this.#maxToken },
+      ]);
+      const alloc = allocate ? (this.role === 'initiator' ? IscFlags.ALLOCATE_MEMORY : AscFlags.ALLOCATE_MEMORY) : 0;
       const attrs = new Uint8Array(4);
       const prior = this.#hasContext ? this.#ctx : null;
       const status =
@@ -146,7 +160,7 @@ export class SspiContext implements SecurityContext {
               this.#cred,
               prior,
               utf16z(spnForSspi(this.#c.target ?? '')),
-              toSspiFlags(this.#c.flags, 'initiator') | IscFlags.ALLOCATE_MEMORY,
+              toSspiFlags(this.#c.flags, 'initiator') | alloc,
               0,
               SEC.NATIVE_DREP,
               inDesc,
@@ -160,7 +174,7 @@ export class SspiContext implements SecurityContext {
               this.#cred,
               prior,
               inDesc,
-              toSspiFlags(this.#c.flags, 'acceptor') | AscFlags.ALLOCATE_MEMORY,
+              toSspiFlags(this.#c.flags, 'acceptor') | alloc,
               SEC.NATIVE_DREP,
               this.#ctx,
               out.desc,
@@ -168,7 +182,7 @@ export class SspiContext implements SecurityContext {
               new Uint8Array(8),
             );
       if (status < 0) {
-        this.#takeAllocated(out.array); // an error token SSPI may have allocated
+        this.#takeOutput(out.array); // an error token SSPI may have allocated
         throw sspiError(
           this.role === 'initiator' ? 'InitializeSecurityContextW' : 'AcceptSecurityContext',
           status,
@@ -180,7 +194,7 @@ export class SspiContext implements SecurityContext {
         const s = lib.sspi.completeAuthToken(this.#ctx, out.desc);
         if (s < 0) throw sspiError('CompleteAuthToken', s);
       }
-      const token = this.#takeAllocated(out.array);
+      const token = this.#takeOutput(out.array);
       const more = status === SEC.I_CONTINUE_NEEDED || status === SEC.I_COMPLETE_AND_CONTINUE;
       if (!more) {
         this.#established = true;
@@ -192,11 +206,12 @@ export class SspiContext implements SecurityContext {
     }
   }
 
-  /** Copies an SSPI-allocated output SecBuffer, then FreeContextBuffer. */
-  #takeAllocated(array: bigint): Uint8Array {
+  /** Copies the output SecBuffer; FreeContextBuffer when SSPI allocated it (the arena frees ours). */
+  #takeOutput(array: bigint): Uint8Array {
     const { memory, sspi } = this.#c.lib;
     const [head] = readSecBuffers(memory, array, 1);
     if (!head || head.pointer === 0n) return new Uint8Array(0);
+    if (!this.quirks.allocateTokens) return memory.read(head.pointer, Math.min(head.length, this.#maxToken));
     try {
       return memory.read(head.pointer, head.length);
     } finally {

@@ -22,6 +22,11 @@
  * 4. `kerberosChecksumBytes` — (wine layout) the HMAC length assumed for sealed tokens
  *    until the context has shown its own (from its first MakeSignature or EncryptMessage):
  *    12 for aes*-cts-hmac-sha1-96, the enctypes Windows and AD use.
+ * 5. `allocateTokens` — Windows honours ISC_REQ_ALLOCATE_MEMORY / ASC_REQ_ALLOCATE_MEMORY
+ *    (SSPI allocates the output token, freed with FreeContextBuffer). Wine 8.0 ignores the
+ *    flag ("flags 0x100 not supported") and fails with SEC_E_INCOMPLETE_MESSAGE when the
+ *    TOKEN buffer is empty: there gssock passes a buffer of the package's cbMaxToken
+ *    (QuerySecurityPackageInfoW), as Microsoft's samples do (references §1.7).
  * Other Wine 8.0 deviations, handled where they bite: SECPKG_ATTR_NAMES is unsupported
  * (info() names are then empty); Negotiate emits raw Kerberos or NTLM tokens, no SPNEGO;
  * the NTLM acceptor needs ntlm_auth to be given the password and seals with zero keys.
@@ -33,6 +38,7 @@ export interface SspiQuirks {
   trailerFloor: number;
   signatureFloor: number;
   kerberosChecksumBytes: number;
+  allocateTokens: boolean;
 }
 
 /** Windows as documented: trust SECPKG_ATTR_SIZES, TOKEN-first tokens. The default. */
@@ -41,6 +47,7 @@ export const WINDOWS_SSPI: Readonly<SspiQuirks> = Object.freeze({
   trailerFloor: 0,
   signatureFloor: 0,
   kerberosChecksumBytes: 12,
+  allocateTokens: true,
 });
 
 /** Wine 8.0's secur32 (Kerberos over MIT's libgssapi_krb5). */
@@ -49,6 +56,7 @@ export const WINE_SSPI: Readonly<SspiQuirks> = Object.freeze({
   trailerFloor: 72,
   signatureFloor: 40,
   kerberosChecksumBytes: 12,
+  allocateTokens: false,
 });
 
 export function resolveQuirks(q: 'windows' | 'wine' | Partial<SspiQuirks> | undefined): SspiQuirks {
