@@ -15,9 +15,11 @@ import { runSampleClient } from '../../src/cli/gss-sample/client-session.ts';
 import { serveSampleConnection } from '../../src/cli/gss-sample/server-session.ts';
 import { toGssockError } from '../../src/core/errors.ts';
 import { Flags } from '../../src/core/flags.ts';
+import type { SecurityContext } from '../../src/core/mechanism.ts';
 import { loadBackend } from '../../src/providers/native/ffi/load.ts';
 import { querySspiPackage, loadSspi, type NativeSspi } from '../../src/providers/native/sspi-library.ts';
 import { sspi } from '../../src/providers/native/sspi-mechanism.ts';
+import type { SspiQuirks } from '../../src/providers/native/sspi-quirks.ts';
 import type { SspiIdentity } from '../../src/providers/native/sspi-structs.ts';
 import { connect, listen } from '../../src/transport/adapters/auto.ts';
 import { frameChannel } from '../../src/transport/frame-channel.ts';
@@ -38,6 +40,8 @@ export interface AgentJob {
   /** Require MUTUAL (Kerberos); NTLM cannot authenticate the server. */
   mutual?: boolean;
   encrypt?: boolean;
+  /** Overrides the detected profile (control scenarios: Windows switches under Wine). */
+  quirks?: 'windows' | 'wine' | Partial<SspiQuirks>;
 }
 
 export interface AgentResult {
@@ -86,8 +90,8 @@ async function run(job: AgentJob, result: AgentResult): Promise<void> {
   result.counts = counts;
   result.wine = await wineVersion(lib);
   // The Wine switches are chosen explicitly, from the detected platform (sspi-quirks.ts).
-  const quirks = result.wine ? 'wine' : 'windows';
-  result.quirks = quirks;
+  const quirks = job.quirks ?? (result.wine ? 'wine' : 'windows');
+  result.quirks = typeof quirks === 'string' ? quirks : JSON.stringify(quirks);
   const log = (t: string) => result.log.push(t);
   const mechanism = sspi({
     mech: job.mech,
@@ -109,7 +113,10 @@ async function run(job: AgentJob, result: AgentResult): Promise<void> {
       ['ntlm explicit', mechanism],
     ] as const) {
       const role = label.endsWith('acceptor') ? 'acceptor' : 'initiator';
-      const ctx = await mech.createContext(role, role === 'initiator' ? { target: job.target ?? 'host/localhost' } : {});
+      const ctx = await mech.createContext(
+        role,
+        role === 'initiator' ? { target: job.target ?? 'host/localhost' } : {},
+      );
       result.credentials[label] = 'acquired';
       ctx.dispose();
     }
@@ -120,8 +127,9 @@ async function run(job: AgentJob, result: AgentResult): Promise<void> {
   if (job.mode === 'client') {
     const stream = await connectWithRetry(job.port!);
     const channel = frameChannel(stream, codec);
+    let context: SecurityContext | undefined;
     try {
-      const context = await mechanism.createContext('initiator', { target: job.target!, flags });
+      context = await mechanism.createContext('initiator', { target: job.target!, flags });
       const r = await runSampleClient({
         channel,
         context,
@@ -136,13 +144,17 @@ async function run(job: AgentJob, result: AgentResult): Promise<void> {
         out: log,
       });
       result.messages = r.messagesSent;
-      if (r.info) result.info = { flags: r.info.flags, peerName: r.info.peerName, localName: r.info.localName };
+      if (r.info)
+        result.info = { flags: r.info.flags, peerName: r.info.peerName, localName: r.info.localName };
     } finally {
+      // The owner disposes (idempotent): the session does not on every failure path.
+      context?.dispose();
       await channel.close().catch(() => undefined);
     }
     return;
   }
   // server: one connection, then stop listening.
+  const accepted: SecurityContext[] = [];
   let served!: (v: Promise<void>) => void;
   const connection = new Promise<Promise<void>>((r) => (served = r));
   const listener = await listen({ host: '127.0.0.1', port: job.port! }, (stream) => {
@@ -150,7 +162,11 @@ async function run(job: AgentJob, result: AgentResult): Promise<void> {
     served(
       serveSampleConnection({
         channel,
-        createContext: async () => mechanism.createContext('acceptor', { flags }),
+        createContext: async () => {
+          const context = await mechanism.createContext('acceptor', { flags });
+          accepted.push(context);
+          return context;
+        },
         flagless: false,
         verbose: false,
         log,
@@ -160,15 +176,19 @@ async function run(job: AgentJob, result: AgentResult): Promise<void> {
       })
         .then((r) => {
           result.messages = r.messages;
-          if (r.info) result.info = { flags: r.info.flags, peerName: r.info.peerName, localName: r.info.localName };
+          if (r.info)
+            result.info = { flags: r.info.flags, peerName: r.info.peerName, localName: r.info.localName };
         })
-        .finally(() => channel.close().catch(() => undefined)),
+        .finally(() => {
+          for (const c of accepted) c.dispose();
+          return channel.close().catch(() => undefined);
+        }),
     );
   });
   try {
     if (job.ready) writeFileSync(job.ready, String(listener.port));
     await Promise.race([
-      (async () => await (await connection))(),
+      (async () => await await connection)(),
       new Promise((_, reject) => setTimeout(() => reject(new Error('no connection within 60 s')), 60_000)),
     ]);
   } finally {

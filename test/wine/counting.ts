@@ -63,7 +63,20 @@ export function countSspi(lib: NativeSspi): SspiCounts {
     },
     initializeSecurityContext: (cred, prior, target, req, r1, drep, input, r2, ctx, out, attrs, life) => {
       call('InitializeSecurityContextW');
-      const s = inner.initializeSecurityContext(cred, prior, target, req, r1, drep, input, r2, ctx, out, attrs, life);
+      const s = inner.initializeSecurityContext(
+        cred,
+        prior,
+        target,
+        req,
+        r1,
+        drep,
+        input,
+        r2,
+        ctx,
+        out,
+        attrs,
+        life,
+      );
       if (s >= 0 && isZeroHandle(prior)) counts.contextsCreated++;
       counts.buffersAllocated += allocatedIn(out, req);
       return s;
@@ -99,11 +112,26 @@ export function countSspi(lib: NativeSspi): SspiCounts {
       if (s >= 0) counts.buffersFreed++;
       return s;
     },
-    encryptMessage: (...a) => (call('EncryptMessage'), inner.encryptMessage(...a)),
-    decryptMessage: (...a) => (call('DecryptMessage'), inner.decryptMessage(...a)),
-    makeSignature: (...a) => (call('MakeSignature'), inner.makeSignature(...a)),
-    verifySignature: (...a) => (call('VerifySignature'), inner.verifySignature(...a)),
-    completeAuthToken: (...a) => (call('CompleteAuthToken'), inner.completeAuthToken(...a)),
+    encryptMessage: (...a) => {
+      call('EncryptMessage');
+      return inner.encryptMessage(...a);
+    },
+    decryptMessage: (...a) => {
+      call('DecryptMessage');
+      return inner.decryptMessage(...a);
+    },
+    makeSignature: (...a) => {
+      call('MakeSignature');
+      return inner.makeSignature(...a);
+    },
+    verifySignature: (...a) => {
+      call('VerifySignature');
+      return inner.verifySignature(...a);
+    },
+    completeAuthToken: (...a) => {
+      call('CompleteAuthToken');
+      return inner.completeAuthToken(...a);
+    },
   };
   return counts;
 }

@@ -17,6 +17,7 @@ import { captureIo, eventually } from '../cli/cli-support.ts';
 import { randomPort, runProgram, startMitGssServer } from '../kerberos/gss/fixture.ts';
 import { gssNtlmsspMissing } from '../ntlm/mit-ntlm.ts';
 import { startMitRealm } from '../support/mit-realm.ts';
+import { WINE_SSPI } from '../../src/providers/native/sspi-quirks.ts';
 import type { AgentResult } from './agent.ts';
 import { missingPieces, runAgent, type WinRuntime } from './wine-runner.ts';
 
@@ -45,7 +46,10 @@ async function scenario(name: string, fn: Check): Promise<void> {
 }
 
 function expect(cond: unknown, what: string, context: unknown = ''): void {
-  if (!cond) throw new Error(`${what}${context ? `\n${typeof context === 'string' ? context : JSON.stringify(context, null, 2)}` : ''}`);
+  if (!cond)
+    throw new Error(
+      `${what}${context ? `\n${typeof context === 'string' ? context : JSON.stringify(context, null, 2)}` : ''}`,
+    );
 }
 
 const count = (text: string, re: RegExp) => (text.match(re) ?? []).length;
@@ -57,14 +61,20 @@ function expectAgent(r: AgentResult, wantContexts = 1): void {
   expect(r.quirks === 'wine', 'the agent did not choose the Wine switches', r);
   expect(!r.unbalanced, `SSPI handles leaked: ${r.unbalanced}`, r.counts);
   const c = r.counts!;
-  expect(c.credentialsAcquired >= 1 && c.contextsCreated >= wantContexts && c.buffersAllocated >= 1, 'counts show no real SSPI work', c);
+  expect(
+    c.credentialsAcquired >= 1 && c.contextsCreated >= wantContexts && c.buffersAllocated >= 1,
+    'counts show no real SSPI work',
+    c,
+  );
 }
 
 async function main(): Promise<number> {
   const missing = missingPieces();
   const ntlmMissing = gssNtlmsspMissing();
   if (missing.length || ntlmMissing) {
-    console.log(`not ok - Wine path prerequisites: ${[...missing, ...(ntlmMissing ? [ntlmMissing] : [])].join('; ')} (run scripts/wine/setup.sh)`);
+    console.log(
+      `not ok - Wine path prerequisites: ${[...missing, ...(ntlmMissing ? [ntlmMissing] : [])].join('; ')} (run scripts/wine/setup.sh)`,
+    );
     console.log('0 passed, 1 failed');
     return 1;
   }
@@ -82,53 +92,138 @@ async function main(): Promise<number> {
     const ntlmEnv = { NTLM_USER_FILE: userFile, KRB5_CONFIG: '/dev/null', KRB5RCACHETYPE: 'none' };
 
     for (const rt of ['node', 'bun'] as WinRuntime[]) {
-      await scenario(`${rt}: probe: QuerySecurityPackageInfoW x3, credentials (default Kerberos, acceptor, explicit NTLM identity)`, async () => {
-        const r = await runAgent(rt, { mode: 'probe', mech: 'ntlm', identity: NTLM_ID }, krbEnv, work).result;
-        expect(r.ok, `agent failed: ${r.error}`, r);
-        expect(!r.unbalanced, `leak: ${r.unbalanced}`, r.counts);
-        expect(r.packages?.Kerberos?.maxToken && r.packages?.NTLM?.maxToken && r.packages?.Negotiate, 'package info missing', r.packages);
-        // 3 SecPkgInfoW from the probe, one more per context (Wine: cbMaxToken, quirk allocateTokens).
-        expect(r.counts!.credentialsAcquired === 3 && r.counts!.buffersFreed >= 3, 'expected 3 credentials and at least 3 SecPkgInfo buffers', r.counts);
-      });
+      await scenario(
+        `${rt}: probe: QuerySecurityPackageInfoW x3, credentials (default Kerberos, acceptor, explicit NTLM identity)`,
+        async () => {
+          const r = await runAgent(rt, { mode: 'probe', mech: 'ntlm', identity: NTLM_ID }, krbEnv, work)
+            .result;
+          expect(r.ok, `agent failed: ${r.error}`, r);
+          expect(!r.unbalanced, `leak: ${r.unbalanced}`, r.counts);
+          expect(
+            r.packages?.Kerberos?.maxToken && r.packages?.NTLM?.maxToken && r.packages?.Negotiate,
+            'package info missing',
+            r.packages,
+          );
+          // 3 SecPkgInfoW from the probe, one more per context (Wine: cbMaxToken, quirk allocateTokens).
+          expect(
+            r.counts!.credentialsAcquired === 3 && r.counts!.buffersFreed >= 3,
+            'expected 3 credentials and at least 3 SecPkgInfo buffers',
+            r.counts,
+          );
+        },
+      );
 
       for (const encrypt of [true, false]) {
-        await scenario(`${rt}: SSPI Kerberos initiator -> MIT gss-server${encrypt ? '' : ' (wrap without confidentiality)'}`, async () => {
-          const port = randomPort();
-          const server = startMitGssServer(port, ['-keytab', keytab, 'host@localhost'], krbEnv);
-          const r = await runAgent(rt, { mode: 'client', mech: 'kerberos', port, target: 'host/localhost', mutual: true, encrypt, message: MESSAGE, count: 2 }, krbEnv, work).result;
-          const code = await Promise.race([server.done(), new Promise<number>((res) => setTimeout(() => res(-1), 10_000))]);
-          server.kill();
-          expectAgent(r);
-          expect(code === 0, `MIT gss-server exited ${code}`, server.output);
-          expect(/Accepted connection: "alice@EXAMPLE\.TEST"/.test(server.output), 'MIT did not name alice', server.output);
-          expect(count(server.output, new RegExp(`Received message: "${MESSAGE}"`, 'g')) === 2, 'MIT did not unwrap both messages', server.output);
-          expect(count(r.log.join(''), /Signature verified\./g) === 2, "the SSPI side did not verify MIT's MICs", r.log.join(''));
-          expect((r.info!.flags & Flags.MUTUAL) !== 0, 'MUTUAL not granted', r.info);
-          expect(r.counts!.calls.EncryptMessage === 2 && r.counts!.calls.VerifySignature === 2, 'Encrypt/Verify counts', r.counts);
-        });
+        await scenario(
+          `${rt}: SSPI Kerberos initiator -> MIT gss-server${encrypt ? '' : ' (wrap without confidentiality)'}`,
+          async () => {
+            const port = randomPort();
+            const server = startMitGssServer(port, ['-keytab', keytab, 'host@localhost'], krbEnv);
+            const r = await runAgent(
+              rt,
+              {
+                mode: 'client',
+                mech: 'kerberos',
+                port,
+                target: 'host/localhost',
+                mutual: true,
+                encrypt,
+                message: MESSAGE,
+                count: 2,
+              },
+              krbEnv,
+              work,
+            ).result;
+            const code = await Promise.race([
+              server.done(),
+              new Promise<number>((res) => setTimeout(() => res(-1), 10_000)),
+            ]);
+            server.kill();
+            expectAgent(r);
+            expect(code === 0, `MIT gss-server exited ${code}`, server.output);
+            expect(
+              /Accepted connection: "alice@EXAMPLE\.TEST"/.test(server.output),
+              'MIT did not name alice',
+              server.output,
+            );
+            expect(
+              count(server.output, new RegExp(`Received message: "${MESSAGE}"`, 'g')) === 2,
+              'MIT did not unwrap both messages',
+              server.output,
+            );
+            expect(
+              count(r.log.join(''), /Signature verified\./g) === 2,
+              "the SSPI side did not verify MIT's MICs",
+              r.log.join(''),
+            );
+            expect((r.info!.flags & Flags.MUTUAL) !== 0, 'MUTUAL not granted', r.info);
+            expect(
+              r.counts!.calls.EncryptMessage === 2 && r.counts!.calls.VerifySignature === 2,
+              'Encrypt/Verify counts',
+              r.counts,
+            );
+          },
+        );
       }
 
       await scenario(`${rt}: SSPI Kerberos initiator -> gssock pure Kerberos acceptor`, async () => {
         const port = randomPort();
         const io = captureIo(krbEnv);
-        const serving = serverMain(['-port', String(port), '-once', '--mech', 'kerberos', '-keytab', keytab, 'host@localhost'], io);
+        const serving = serverMain(
+          ['-port', String(port), '-once', '--mech', 'kerberos', '-keytab', keytab, 'host@localhost'],
+          io,
+        );
         await eventually(() => /listening on/.test(io.stderrText), 'gssock server listening');
-        const r = await runAgent(rt, { mode: 'client', mech: 'kerberos', port, target: 'host/localhost', mutual: true, message: MESSAGE, count: 2 }, krbEnv, work).result;
+        const r = await runAgent(
+          rt,
+          {
+            mode: 'client',
+            mech: 'kerberos',
+            port,
+            target: 'host/localhost',
+            mutual: true,
+            message: MESSAGE,
+            count: 2,
+          },
+          krbEnv,
+          work,
+        ).result;
         const code = await serving;
         const out = io.stdoutText + io.stderrText;
         expectAgent(r);
         expect(code === 0, `gssock server exited ${code}`, out);
         expect(/Accepted connection: "alice@EXAMPLE\.TEST"/.test(out), 'gssock did not name alice', out);
-        expect(count(out, new RegExp(`Received message: "${MESSAGE}"`, 'g')) === 2, 'gssock did not unwrap both messages', out);
-        expect(count(r.log.join(''), /Signature verified\./g) === 2, "the SSPI side did not verify gssock's MICs", r.log.join(''));
+        expect(
+          count(out, new RegExp(`Received message: "${MESSAGE}"`, 'g')) === 2,
+          'gssock did not unwrap both messages',
+          out,
+        );
+        expect(
+          count(r.log.join(''), /Signature verified\./g) === 2,
+          "the SSPI side did not verify gssock's MICs",
+          r.log.join(''),
+        );
       });
 
-      for (const [peer, nx] of [['MIT gss-client', false], ['MIT gss-client -nx', true], ['gssock pure Kerberos initiator', false]] as const) {
+      for (const [peer, nx] of [
+        ['MIT gss-client', false],
+        ['MIT gss-client -nx', true],
+        ['gssock pure Kerberos initiator', false],
+      ] as const) {
         await scenario(`${rt}: ${peer} -> SSPI Kerberos acceptor`, async () => {
           const port = randomPort();
           const agent = runAgent(rt, { mode: 'server', mech: 'kerberos', port }, krbEnv, work);
           await agent.ready();
-          const args = ['-port', String(port), '-mcount', '2', ...(nx ? ['-nx'] : []), 'localhost', 'host@localhost', MESSAGE];
+          const args = [
+            '-port',
+            String(port),
+            '-mcount',
+            '2',
+            ...(nx ? ['-nx'] : []),
+            'localhost',
+            'host@localhost',
+            MESSAGE,
+          ];
           let out: string;
           let code: number;
           if (peer.startsWith('MIT')) {
@@ -143,39 +238,163 @@ async function main(): Promise<number> {
           const r = await agent.result;
           expectAgent(r);
           expect(code === 0, `${peer} exited ${code}`, `${out}\nagent:\n${r.log.join('')}`);
-          expect(count(out, /Signature verified\./g) === 2, "the peer did not verify the SSPI acceptor's MICs", out);
-          expect(count(r.log.join(''), new RegExp(`Received message: "${MESSAGE}"`, 'g')) === 2, 'the SSPI acceptor did not unwrap both messages', r.log.join(''));
-          expect(r.counts!.calls.DecryptMessage === 2 && r.counts!.calls.MakeSignature === 2, 'Decrypt/MakeSignature counts', r.counts);
+          expect(
+            count(out, /Signature verified\./g) === 2,
+            "the peer did not verify the SSPI acceptor's MICs",
+            out,
+          );
+          expect(
+            count(r.log.join(''), new RegExp(`Received message: "${MESSAGE}"`, 'g')) === 2,
+            'the SSPI acceptor did not unwrap both messages',
+            r.log.join(''),
+          );
+          expect(
+            r.counts!.calls.DecryptMessage === 2 && r.counts!.calls.MakeSignature === 2,
+            'Decrypt/MakeSignature counts',
+            r.counts,
+          );
           expect((r.info!.flags & Flags.MUTUAL) !== 0, 'MUTUAL not granted', r.info);
         });
       }
 
-      await scenario(`${rt}: SSPI NTLM initiator (explicit identity) -> MIT gss-server + gss-ntlmssp`, async () => {
+      // Controls: the switches are needed. Windows behaviour under Wine fails as documented
+      // in sspi-quirks.ts, and still releases every handle.
+      await scenario(
+        `${rt}: control: Windows switches under Wine -> ISC fails (ALLOCATE_MEMORY ignored)`,
+        async () => {
+          const port = randomPort();
+          const server = startMitGssServer(port, ['-keytab', keytab, 'host@localhost'], krbEnv);
+          const r = await runAgent(
+            rt,
+            {
+              mode: 'client',
+              mech: 'kerberos',
+              port,
+              target: 'host/localhost',
+              mutual: true,
+              quirks: 'windows',
+            },
+            krbEnv,
+            work,
+          ).result;
+          server.kill();
+          expect(
+            !r.ok && /SEC_E_INCOMPLETE_MESSAGE/.test(r.error ?? ''),
+            'expected SEC_E_INCOMPLETE_MESSAGE from InitializeSecurityContextW',
+            r,
+          );
+          expect(!r.unbalanced && r.counts!.credentialsAcquired === 1, `leak: ${r.unbalanced}`, r.counts);
+        },
+      );
+      await scenario(`${rt}: control: Windows wrap layout under Wine -> MIT cannot unwrap`, async () => {
         const port = randomPort();
-        const server = startMitGssServer(port, ['host@localhost'], ntlmEnv);
-        const r = await runAgent(rt, { mode: 'client', mech: 'ntlm', port, target: 'host/localhost', identity: NTLM_ID, message: MESSAGE, count: 2 }, ntlmEnv, work).result;
-        const code = await Promise.race([server.done(), new Promise<number>((res) => setTimeout(() => res(-1), 10_000))]);
+        const server = startMitGssServer(port, ['-keytab', keytab, 'host@localhost'], krbEnv);
+        const quirks = { ...WINE_SSPI, kerberosWrapLayout: 'windows' as const };
+        const r = await runAgent(
+          rt,
+          {
+            mode: 'client',
+            mech: 'kerberos',
+            port,
+            target: 'host/localhost',
+            mutual: true,
+            quirks,
+            message: MESSAGE,
+          },
+          krbEnv,
+          work,
+        ).result;
+        await Promise.race([server.done(), new Promise((res) => setTimeout(res, 10_000))]);
         server.kill();
-        expect(r.ok, `agent failed: ${r.error}`, `MIT gss-server (exit ${code}):\n${server.output}`);
-        expectAgent(r);
-        expect(code === 0, `MIT gss-server exited ${code}`, server.output);
-        expect(count(server.output, new RegExp(`Received message: "${MESSAGE}"`, 'g')) === 2, 'gss-ntlmssp did not unseal both messages', server.output);
-        expect(count(r.log.join(''), /Signature verified\./g) === 2, "the SSPI side did not verify gss-ntlmssp's MICs", r.log.join(''));
+        expect(!r.ok, 'the agent should fail when MIT refuses the token', r);
+        expect(
+          /Accepted connection/.test(server.output) && !/Received message/.test(server.output),
+          'MIT should authenticate, then refuse the wrap token',
+          server.output,
+        );
+        expect(!r.unbalanced && r.counts!.contextsCreated === 1, `leak: ${r.unbalanced}`, r.counts);
       });
 
-      await scenario(`${rt}: SSPI NTLM initiator (explicit identity) -> gssock pure NTLM acceptor`, async () => {
-        const port = randomPort();
-        const io = captureIo(ntlmEnv);
-        const serving = serverMain(['-port', String(port), '-once', '--mech', 'ntlm', 'host@localhost'], io);
-        await eventually(() => /listening on/.test(io.stderrText), 'gssock server listening');
-        const r = await runAgent(rt, { mode: 'client', mech: 'ntlm', port, target: 'host/localhost', identity: NTLM_ID, message: MESSAGE, count: 2 }, ntlmEnv, work).result;
-        const code = await serving;
-        const out = io.stdoutText + io.stderrText;
-        expectAgent(r);
-        expect(code === 0, `gssock server exited ${code}`, out);
-        expect(count(out, new RegExp(`Received message: "${MESSAGE}"`, 'g')) === 2, 'gssock NTLM did not unseal both messages', out);
-        expect(count(r.log.join(''), /Signature verified\./g) === 2, "the SSPI side did not verify gssock's NTLM MICs", r.log.join(''));
-      });
+      await scenario(
+        `${rt}: SSPI NTLM initiator (explicit identity) -> MIT gss-server + gss-ntlmssp`,
+        async () => {
+          const port = randomPort();
+          const server = startMitGssServer(port, ['host@localhost'], ntlmEnv);
+          const r = await runAgent(
+            rt,
+            {
+              mode: 'client',
+              mech: 'ntlm',
+              port,
+              target: 'host/localhost',
+              identity: NTLM_ID,
+              message: MESSAGE,
+              count: 2,
+            },
+            ntlmEnv,
+            work,
+          ).result;
+          const code = await Promise.race([
+            server.done(),
+            new Promise<number>((res) => setTimeout(() => res(-1), 10_000)),
+          ]);
+          server.kill();
+          expect(r.ok, `agent failed: ${r.error}`, `MIT gss-server (exit ${code}):\n${server.output}`);
+          expectAgent(r);
+          expect(code === 0, `MIT gss-server exited ${code}`, server.output);
+          expect(
+            count(server.output, new RegExp(`Received message: "${MESSAGE}"`, 'g')) === 2,
+            'gss-ntlmssp did not unseal both messages',
+            server.output,
+          );
+          expect(
+            count(r.log.join(''), /Signature verified\./g) === 2,
+            "the SSPI side did not verify gss-ntlmssp's MICs",
+            r.log.join(''),
+          );
+        },
+      );
+
+      await scenario(
+        `${rt}: SSPI NTLM initiator (explicit identity) -> gssock pure NTLM acceptor`,
+        async () => {
+          const port = randomPort();
+          const io = captureIo(ntlmEnv);
+          const serving = serverMain(
+            ['-port', String(port), '-once', '--mech', 'ntlm', 'host@localhost'],
+            io,
+          );
+          await eventually(() => /listening on/.test(io.stderrText), 'gssock server listening');
+          const r = await runAgent(
+            rt,
+            {
+              mode: 'client',
+              mech: 'ntlm',
+              port,
+              target: 'host/localhost',
+              identity: NTLM_ID,
+              message: MESSAGE,
+              count: 2,
+            },
+            ntlmEnv,
+            work,
+          ).result;
+          const code = await serving;
+          const out = io.stdoutText + io.stderrText;
+          expectAgent(r);
+          expect(code === 0, `gssock server exited ${code}`, out);
+          expect(
+            count(out, new RegExp(`Received message: "${MESSAGE}"`, 'g')) === 2,
+            'gssock NTLM did not unseal both messages',
+            out,
+          );
+          expect(
+            count(r.log.join(''), /Signature verified\./g) === 2,
+            "the SSPI side did not verify gssock's NTLM MICs",
+            r.log.join(''),
+          );
+        },
+      );
     }
   } finally {
     await realm.stop();

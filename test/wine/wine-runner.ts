@@ -31,7 +31,10 @@ export function missingPieces(): string[] {
     [PREFIX, 'Wine prefix'],
     [NODE_EXE, 'Windows Node 22'],
     [BUN_EXE, 'Windows Bun'],
-    [join(WINE_DIR, 'rt', 'mods', 'node_modules', '@koromix', 'koffi-win32-x64', 'win32_x64', 'koffi.node'), "koffi's Windows binary"],
+    [
+      join(WINE_DIR, 'rt', 'mods', 'node_modules', '@koromix', 'koffi-win32-x64', 'win32_x64', 'koffi.node'),
+      "koffi's Windows binary",
+    ],
     [SHIM, 'bcryptprimitives.dll shim'],
     [AGENT_BUNDLE, 'agent bundle'],
   ];
@@ -68,7 +71,9 @@ export function runAgent(
   const full: AgentJob = { ...job, out: winPath(outFile), ready: winPath(readyFile) };
   writeFileSync(jobFile, JSON.stringify(full));
   const args =
-    runtime === 'node' ? [NODE_EXE, AGENT_BUNDLE, winPath(jobFile)] : [BUN_EXE, winPath(join(ROOT, 'test', 'wine', 'agent.ts')), winPath(jobFile)];
+    runtime === 'node'
+      ? [NODE_EXE, AGENT_BUNDLE, winPath(jobFile)]
+      : [BUN_EXE, winPath(join(ROOT, 'test', 'wine', 'agent.ts')), winPath(jobFile)];
   // Files, not pipes, for the Windows process's stdio: Node under Wine fails on pipes
   // and on null handles (EBADF, references §7).
   const logFile = join(workDir, `${id}.log`);

@@ -26,13 +26,7 @@ import type {
 } from '../../core/mechanism.ts';
 import { NativeArena, readPointer, readU32 } from './structs.ts';
 import { type NativeSspi, querySspiPackage, sspiError, writeNative } from './sspi-library.ts';
-import {
-  checksumOfMic,
-  checksumOfWrap,
-  resolveQuirks,
-  type SspiQuirks,
-  wineSplit,
-} from './sspi-quirks.ts';
+import { checksumOfMic, checksumOfWrap, resolveQuirks, type SspiQuirks, wineSplit } from './sspi-quirks.ts';
 import {
   authIdentity,
   type BufferSpec,
@@ -151,7 +145,11 @@ export class SspiContext implements SecurityContext {
       const out = secBufferDesc(arena, [
         allocate ? { type: SEC.BUFFER_TOKEN } : { type: SEC.BUFFER_TOKEN, size: this.#maxToken },
       ]);
-      const alloc = allocate ? (this.role === 'initiator' ? IscFlags.ALLOCATE_MEMORY : AscFlags.ALLOCATE_MEMORY) : 0;
+      const alloc = allocate
+        ? this.role === 'initiator'
+          ? IscFlags.ALLOCATE_MEMORY
+          : AscFlags.ALLOCATE_MEMORY
+        : 0;
       const attrs = new Uint8Array(4);
       const prior = this.#hasContext ? this.#ctx : null;
       const status =
@@ -290,7 +288,12 @@ export class SspiContext implements SecurityContext {
     const z = this.#sizesOf();
     const qop = options.confidential === false ? SEC.QOP_WRAP_NO_ENCRYPT : (options.qop ?? 0);
     const encrypt = (buffers: BufferSpec[]) =>
-      this.#message('EncryptMessage', buffers, (d) => this.#c.lib.sspi.encryptMessage(this.#ctx, qop, d, 0), 'local');
+      this.#message(
+        'EncryptMessage',
+        buffers,
+        (d) => this.#c.lib.sspi.encryptMessage(this.#ctx, qop, d, 0),
+        'local',
+      );
     if (this.#wineKerberos) {
       // Wine: DATA holds the token's head, TOKEN its tail; PADDING is never written.
       const [token, data] = encrypt([

@@ -51,7 +51,10 @@ export interface BufferSpec {
 }
 
 /** A SecBufferDesc (JS, lent per call) over a native SecBuffer array in `arena`. */
-export function secBufferDesc(arena: NativeArena, buffers: BufferSpec[]): { desc: Uint8Array; array: bigint } {
+export function secBufferDesc(
+  arena: NativeArena,
+  buffers: BufferSpec[],
+): { desc: Uint8Array; array: bigint } {
   const arr = new Uint8Array(SEC_BUFFER_SIZE * buffers.length);
   const av = new DataView(arr.buffer);
   buffers.forEach((b, i) => {
