@@ -111,7 +111,12 @@ class DenoConnStream implements ByteStream {
     if (this.closed) return;
     this.closed = true;
     // Let writes already handed to us finish (bounded), so close after send delivers it.
-    await Promise.race([this.writing, new Promise((r) => setTimeout(r, 2000))]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      await Promise.race([this.writing, new Promise((r) => (timer = setTimeout(r, 2000)))]);
+    } finally {
+      clearTimeout(timer); // no 2 s timer may outlive the stream
+    }
     try {
       this.conn.close();
     } catch {
