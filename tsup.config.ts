@@ -17,6 +17,7 @@ export default defineConfig({
     'providers/ntlm/index': 'src/providers/ntlm/index.ts',
     'providers/spnego/index': 'src/providers/spnego/index.ts',
     'providers/native/index': 'src/providers/native/index.ts',
+    'server/index': 'src/server/index.ts',
     'http/index': 'src/http/index.ts',
     'http/node': 'src/http/node.ts',
     'testing/index': 'src/testing/index.ts',

@@ -8,3 +8,7 @@ export { GSSAPI_LIBRARY_ENV, defaultLibraries } from './ffi/load.ts';
 export { GSSAPI_SYMBOLS } from './symbols-gssapi.ts';
 export { SSPI_SYMBOLS } from './symbols-sspi.ts';
 export { NativeOids } from './names.ts';
+export { type SspiOptions, sspi } from './sspi-mechanism.ts';
+export { type SspiQuirks, WINDOWS_SSPI, WINE_SSPI } from './sspi-quirks.ts';
+export { querySspiPackage } from './sspi-library.ts';
+export type { SspiIdentity, SspiPackageInfo } from './sspi-structs.ts';
