@@ -19,9 +19,17 @@ export const SERVER_USAGE = `Usage: gss-server [-port port] [-verbose] [-once]
 gssock server extras:
        [--host address] [--mech mock|kerberos|ntlm|negotiate|native]
        [--framing gss-sample|u32be|u32le] [--mock-secret secret] [--timeout ms]
+       [--handshake-timeout ms] [--idle-timeout ms] [--max-queue n]
+       [--max-frame-size bytes] [--max-legs n]
   Defaults: port 4444 on every address (--host 127.0.0.1 for loopback only), mechanism
   kerberos, one connection at a time, 10 s read timeout. -port 0 picks a free port
   (printed on stderr). -export is accepted and ignored (no context export).
+  Limits (defaults from gssock/server's DEFAULT_LIMITS): at most --max-queue (256)
+  connections wait for their turn, more are refused at once; a connection must be
+  established within --handshake-timeout (30000 ms) of accept, queue wait included;
+  --timeout is MIT's per-read deadline and --idle-timeout (300000 ms) the longest
+  silence between frames; frames over --max-frame-size (1048576) and handshakes over
+  --max-legs (16) tokens end the connection. A duration of 0 means none.
 `;
 
 export const MAIN_USAGE = `Usage: gssock <command> [options]

@@ -54,6 +54,16 @@ export interface SampleClientResult {
 
 /** Runs one gss-sample client session; throws a GssockError whose details.stage names the step. */
 export async function runSampleClient(options: SampleClientOptions): Promise<SampleClientResult> {
+  // The context is ours to dispose whatever happens (dispose is idempotent): a failed
+  // handshake, wrap, send or MIC check must not leave its keys alive.
+  try {
+    return await runSession(options);
+  } finally {
+    options.context?.dispose();
+  }
+}
+
+async function runSession(options: SampleClientOptions): Promise<SampleClientResult> {
   const { channel, flagless, out } = options;
   let context = options.context;
   let info: ContextInfo | undefined;
@@ -121,7 +131,6 @@ export async function runSampleClient(options: SampleClientOptions): Promise<Sam
 
   if (!flagless)
     await withStage('sending token', () => channel.send({ flags: F.NOOP, body: new Uint8Array(0) }));
-  context?.dispose();
   return info ? { info, messagesSent: sent } : { messagesSent: sent };
 }
 

@@ -18,7 +18,7 @@
  * Output goes to `log` (gss-server's logfile / display_file, stdout by default) and
  * `stdout` (the lines gss-server prints with printf whatever -logfile says).
  */
-import { gssError } from '../../core/errors.ts';
+import { gssError, TimeoutError } from '../../core/errors.ts';
 import type { ContextInfo, SecurityContext } from '../../core/mechanism.ts';
 import { establishContext } from '../../engine/establish.ts';
 import type { HandshakeEvent } from '../../engine/events.ts';
@@ -40,7 +40,15 @@ export interface SampleServerOptions {
   stdout: (text: string) => void;
   /** Warnings gss-server writes to stderr. */
   stderr: (text: string) => void;
+  /** Whole-handshake deadline in ms, from when the handshake starts. */
   timeoutMs?: number;
+  /**
+   * Date.now() by which the context must be established (the server's handshake timeout,
+   * counted from accept); the handshake gets whichever of this and `timeoutMs` ends first.
+   */
+  handshakeDeadline?: number;
+  /** Most handshake tokens, both directions counted (establishContext's default: 16). */
+  maxLegs?: number;
   onEvent?: (event: HandshakeEvent) => void;
 }
 
@@ -140,13 +148,15 @@ async function acceptContext(
         },
       })
     : options.channel;
+  const timeoutMs = handshakeTimeLeft(options);
   const context = await withStage('accepting context', options.createContext);
   const established = await withStage('accepting context', () =>
     establishContext({
       context,
       channel,
       frameFlags: options.flagless ? 0 : F.CONTEXT,
-      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      ...(options.maxLegs !== undefined ? { maxLegs: options.maxLegs } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     }),
   ).catch((e: unknown) => {
@@ -157,6 +167,18 @@ async function acceptContext(
   log(displayCtxFlags(established.info.flags));
   if (verbose) log(`Accepted connection using mechanism OID ${safeBrace(established.info.mechanismOid)}.\n`);
   return established;
+}
+
+/** The handshake's own deadline: `timeoutMs` or what is left before `handshakeDeadline`. */
+function handshakeTimeLeft(options: SampleServerOptions): number | undefined {
+  if (options.handshakeDeadline === undefined) return options.timeoutMs;
+  const left = options.handshakeDeadline - Date.now();
+  if (left <= 0)
+    throw new TimeoutError('the handshake timeout passed before the handshake started', {
+      origin: 'peer',
+      details: { stage: 'accepting context' },
+    });
+  return Math.min(left, options.timeoutMs ?? Number.POSITIVE_INFINITY);
 }
 
 function safeBrace(oid: string): string {
