@@ -1,48 +1,14 @@
 /**
- * The channel-binding hash of the Kerberos authenticator checksum (RFC 4121 §4.1.1.2,
- * RFC 2744 §3.11): MD5 over the bindings laid out as
- *
- *   initiator_addrtype (4, LE) | initiator_address length (4, LE) | initiator_address |
- *   acceptor_addrtype (4, LE)  | acceptor_address length (4, LE)  | acceptor_address  |
- *   application_data length (4, LE) | application_data
- *
- * (little-endian, as MIT's kg_checksum_channel_bindings writes it), or 16 zero bytes when
- * the application gives no bindings.
+ * The channel-binding hash of the Kerberos authenticator checksum (RFC 4121 §4.1.1.2): the
+ * MD5 of the RFC 2744 §3.11 bindings, shared with NTLM (src/crypto/channel-bindings.ts).
  */
-import { concatBytes, constantTimeEqual } from '../../../core/bytes.ts';
+import { constantTimeEqual } from '../../../core/bytes.ts';
 import type { ChannelBindings } from '../../../core/mechanism.ts';
-import { digest } from '../../../crypto/hash.ts';
+import { BINDINGS_HASH_SIZE, channelBindingsHash } from '../../../crypto/channel-bindings.ts';
 
-export const BINDINGS_HASH_SIZE = 16;
+export { BINDINGS_HASH_SIZE, channelBindingsHash } from '../../../crypto/channel-bindings.ts';
+
 const NO_BINDINGS = new Uint8Array(BINDINGS_HASH_SIZE);
-
-function le32(n: number): Uint8Array {
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setUint32(0, n >>> 0, true);
-  return b;
-}
-
-/** The 16-byte Bnd field for `bindings` (zeros when undefined). */
-export function channelBindingsHash(bindings: ChannelBindings | undefined): Uint8Array {
-  if (!bindings) return NO_BINDINGS.slice();
-  const empty = new Uint8Array(0);
-  const ia = bindings.initiatorAddress ?? empty;
-  const aa = bindings.acceptorAddress ?? empty;
-  const app = bindings.application ?? empty;
-  return digest(
-    'md5',
-    concatBytes(
-      le32(bindings.initiatorAddressType ?? 0),
-      le32(ia.length),
-      ia,
-      le32(bindings.acceptorAddressType ?? 0),
-      le32(aa.length),
-      aa,
-      le32(app.length),
-      app,
-    ),
-  );
-}
 
 /** True when the initiator sent no bindings (all-zero Bnd). */
 export function isNullBindingsHash(bnd: Uint8Array): boolean {
