@@ -51,7 +51,7 @@ export function ntlmPeerEnv(lines: string[]): NtlmPeerEnv {
 }
 
 export function randomPort(): number {
-  return 20000 + Math.floor(Math.random() * 40000);
+  return 10000 + Math.floor(Math.random() * 22000);
 }
 
 function baseEnv(extra: Record<string, string>): Record<string, string> {

@@ -46,7 +46,7 @@ export function mitOnly(): { skip?: string } {
   return reason ? { skip: reason } : {};
 }
 
-export const randomPort = () => 20000 + Math.floor(Math.random() * 40000);
+export const randomPort = () => 10000 + Math.floor(Math.random() * 22000);
 
 function cleanEnv(extra: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};

@@ -304,7 +304,7 @@ export async function startMitRealm(options: MitRealmOptions = {}): Promise<MitR
 
     // Start the KDC on a random high port; retry when the port is taken.
     for (let attempt = 0; attempt < 8 && !kdc; attempt++) {
-      const port = 20000 + Math.floor(Math.random() * 40000);
+      const port = 10000 + Math.floor(Math.random() * 22000);
       writeConfs(port);
       const child = spawn(findMitTool('krb5kdc')!, ['-r', realm, '-n', '-P', join(dir, 'krb5kdc.pid')], {
         env: {
