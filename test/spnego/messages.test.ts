@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { fromHex, toHex } from '../../src/core/bytes.ts';
 import { Flags } from '../../src/core/flags.ts';
 import { GssockError } from '../../src/core/errors.ts';
-import { explicit, fields, sequenceOf, toDer } from '../../src/providers/kerberos/messages/der.ts';
+import { explicit, fields, rawDer, sequenceOf, toDer } from '../../src/providers/kerberos/messages/der.ts';
 import { encodeGssInitialToken } from '../../src/providers/kerberos/messages/gss-token.ts';
 import {
   decodeNegotiationToken,
@@ -222,9 +222,8 @@ describe('SPNEGO messages: hostile input', () => {
   });
 
   it('more than MAX_MECH_TYPES mechanisms and oversized tokens are refused', () => {
-    const oids = Array.from(
-      { length: MAX_MECH_TYPES + 1 },
-      (_, i) => new asn1js.ObjectIdentifier({ value: `1.2.3.${i}` }),
+    const oids = Array.from({ length: MAX_MECH_TYPES + 1 }, (_, i) =>
+      rawDer(new Uint8Array(new asn1js.ObjectIdentifier({ value: `1.2.3.${i}` }).toBER(false))),
     );
     const body = toDer(explicit(0, fields([[0, sequenceOf(oids)]])));
     assertMalformed(

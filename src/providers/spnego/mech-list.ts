@@ -8,17 +8,17 @@
  */
 import * as asn1js from 'asn1js';
 import { type DerNode, malformed, TagClass, Universal } from '../kerberos/messages/asn1.ts';
-import { bad, sequenceOf, toDer } from '../kerberos/messages/der.ts';
+import { type Asn, bad, rawDer, sequenceOf, toDer } from '../kerberos/messages/der.ts';
 
 /** Most mechanisms a peer may list; Windows sends four, MIT lists what it has. */
 export const MAX_MECH_TYPES = 32;
 
 const DOTTED = /^[0-2](\.(0|[1-9]\d{0,9}))+$/;
 
-/** An OBJECT IDENTIFIER block from a dotted OID, refusing anything malformed. */
-export function oidBlock(oid: string): asn1js.ObjectIdentifier {
+/** An OBJECT IDENTIFIER element from a dotted OID (asn1js encodes it), refusing anything malformed. */
+export function oidBlock(oid: string): Asn {
   if (typeof oid !== 'string' || !DOTTED.test(oid)) bad(`mechanism OID '${String(oid)}'`);
-  return new asn1js.ObjectIdentifier({ value: oid });
+  return rawDer(new Uint8Array(new asn1js.ObjectIdentifier({ value: oid }).toBER(false)));
 }
 
 /** The DER of a MechTypeList (the bytes a mechListMIC covers). */

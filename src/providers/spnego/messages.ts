@@ -1,5 +1,6 @@
 /**
- * SPNEGO tokens (RFC 4178 §4.2, MS-SPNG §2.2), encoded and decoded with asn1js.
+ * SPNEGO tokens (RFC 4178 §4.2, MS-SPNG §2.2), encoded and decoded with the Kerberos DER
+ * layer (src/providers/kerberos/messages/asn1.ts, der.ts); OIDs go through asn1js (mech-list.ts).
  *
  *   NegotiationToken ::= CHOICE {
  *     negTokenInit [0] NegTokenInit,   -- first initiator token, framed (RFC 2743 §3.1)
@@ -19,7 +20,6 @@
  * Decoding is strict and bounded: size checked first, explicit tags ascending, every
  * failure a GssockError MALFORMED with origin 'peer' and a path.
  */
-import * as asn1js from 'asn1js';
 import { type ContextFlags, Flags } from '../../core/flags.ts';
 import {
   type DerNode,
@@ -30,7 +30,17 @@ import {
   TagClass,
   Universal,
 } from '../kerberos/messages/asn1.ts';
-import { bad, explicit, fields, octets, toDer } from '../kerberos/messages/der.ts';
+import {
+  type Asn,
+  bad,
+  enumerated,
+  explicit,
+  fields,
+  kerberosString,
+  octets,
+  rawDer,
+  toDer,
+} from '../kerberos/messages/der.ts';
 import { decodeGssInitialToken, encodeGssInitialToken } from '../kerberos/messages/gss-token.ts';
 import { readKerberosString, readOctets } from '../kerberos/messages/primitives.ts';
 import { encodeMechTypeList, oidBlock, readMechTypeList, readOid } from './mech-list.ts';
@@ -207,7 +217,7 @@ export interface NegTokenInitFields {
 
 /** A framed NegTokenInit; reqFlags is left out (RFC 4178 §4.2.1: SHOULD be omitted). */
 export function encodeNegTokenInit(f: NegTokenInitFields): Uint8Array {
-  const list = asn1js.fromBER(encodeMechTypeList(f.mechTypes)).result;
+  const list = rawDer(encodeMechTypeList(f.mechTypes));
   const body = fields([
     [0, list],
     [2, f.mechToken === undefined ? undefined : octets(f.mechToken)],
@@ -218,9 +228,9 @@ export function encodeNegTokenInit(f: NegTokenInitFields): Uint8Array {
 
 /** A framed NegTokenInit2 hint, as a server sends before any client token (MS-SPNG §3.2.5.2). */
 export function encodeNegTokenInit2(f: { mechTypes: readonly string[]; hintName?: string }): Uint8Array {
-  const list = asn1js.fromBER(encodeMechTypeList(f.mechTypes)).result;
+  const list = rawDer(encodeMechTypeList(f.mechTypes));
   const hintName = f.hintName ?? NEG_HINT_NAME;
-  const hints = fields([[0, new asn1js.GeneralString({ value: hintName })]]);
+  const hints = fields([[0, kerberosString(hintName)]]);
   return encodeGssInitialToken(
     SPNEGO_OID,
     toDer(
@@ -244,11 +254,11 @@ export interface NegTokenRespFields {
 
 /** An unframed NegTokenResp ([1] ...). */
 export function encodeNegTokenResp(f: NegTokenRespFields): Uint8Array {
-  let state: asn1js.Enumerated | undefined;
+  let state: Asn | undefined;
   if (f.negState !== undefined) {
     const v = NegState[f.negState];
     if (v === undefined) bad(`negState '${f.negState}'`);
-    state = new asn1js.Enumerated({ value: v });
+    state = enumerated(v);
   }
   const body = fields([
     [0, state],

@@ -84,8 +84,9 @@ describe('malformed input', () => {
       () => m.decodeEncApRepPart(fromHex('7b153013a011180f32303235303530363037303830395a')),
       /cusec: required field \[1\]/,
     );
-    // Microseconds out of range (1000000 = 0F 42 40).
-    const usec = fromHex('7b1b3019a011180f32303235303530363037303830395aa10402030f4240');
+    // Microseconds out of range (1000000 = 0F 42 40). (This vector once had [1] 04 over a
+    // 5-octet INTEGER; asn1js let the child overrun its parent, the DER reader does not.)
+    const usec = fromHex('7b1c301aa011180f32303235303530363037303830395aa10502030f4240');
     expectMalformed(() => m.decodeEncApRepPart(usec), /EncAPRepPart\.cusec: 1000000 is not Microseconds/);
     // A fractional KerberosTime is refused.
     const frac = m.encodePaEncTsEnc({ patimestamp: 0 });

@@ -1,18 +1,23 @@
 /**
  * Strict, bounded DER reading for Kerberos messages (RFC 4120 §5: DER, explicit context
- * tags everywhere). asn1js does the BER parsing; this layer turns its tree into `DerNode`s
- * and checks every tag, range and shape. Every failure is a GssockError MALFORMED with
+ * tags everywhere). der-reader.ts splits the input into `DerNode`s; this layer checks
+ * every tag, range and shape. Every failure is a GssockError MALFORMED with
  * origin 'peer' and a path such as 'AP-REQ.authenticator.cipher'; nothing else escapes.
  *
  * Choices (and why):
- * - Input size is checked before parsing; asn1js runs with depth/node limits.
+ * - Input size is checked before parsing; the tree has depth and element-count limits.
  * - Indefinite lengths are refused (DER only, RFC 4120 §5.1); non-minimal definite lengths
  *   are tolerated, so decode-then-encode is byte-identical only for DER input.
  * - Unknown context tags after the known ones are ignored (later RFCs append fields, e.g.
  *   RFC 6806 encrypted-pa-data [12] in EncKDCRepPart); tags must be strictly ascending.
  */
-import * as asn1js from 'asn1js';
-import { GssockError, gssError } from '../../../core/errors.ts';
+import { GssockError } from '../../../core/errors.ts';
+import { type DerNode, malformed, readDerTree } from './der-reader.ts';
+
+export { type DerNode, malformed };
+
+/** Nesting and element-count bounds (Kerberos messages nest about 12 deep). */
+const TREE_LIMITS = { maxDepth: 48, maxNodes: 200_000 };
 
 /** Largest DER message accepted by default (a KDC reply with a large PAC fits easily). */
 export const DEFAULT_MAX_DER_SIZE = 1 << 20;
@@ -38,64 +43,13 @@ export const Universal = {
   GENERAL_STRING: 27,
 } as const;
 
-/** One parsed TLV. `content` is the value octets, `raw` the whole encoding. */
-export interface DerNode {
-  tagClass: number;
-  tag: number;
-  constructed: boolean;
-  children: DerNode[];
-  content: Uint8Array;
-  raw: Uint8Array;
-}
-
-export function malformed(path: string, message: string, cause?: unknown): GssockError {
-  return gssError('MALFORMED', `${path}: ${message}`, { origin: 'peer', details: { path }, cause });
-}
-
-type AsnBlock = asn1js.BaseBlock & { valueBlock: { value?: asn1js.BaseBlock[] } };
-
-function convert(block: AsnBlock, path: string): DerNode {
-  const id = block.idBlock;
-  const len = block.lenBlock;
-  if (block.error) throw malformed(path, `bad DER: ${block.error}`);
-  if (id.isHexOnly) throw malformed(path, 'tag number too large');
-  if (len.isIndefiniteForm) throw malformed(path, 'indefinite length is not DER');
-  // A view into the input, not a copy per node (copying made decoding O(size x depth));
-  // readers copy what they keep (readOctets slices).
-  const v = block.valueBeforeDecodeView;
-  const raw = v instanceof Uint8Array ? v : new Uint8Array(v);
-  if (len.length > raw.length) throw malformed(path, 'length exceeds the element');
-  const constructed = id.isConstructed;
-  const children: DerNode[] = [];
-  if (constructed) {
-    const value = block.valueBlock.value ?? [];
-    for (const child of value) children.push(convert(child as AsnBlock, path));
-  }
-  return {
-    tagClass: id.tagClass - 1,
-    tag: id.tagNumber,
-    constructed,
-    children,
-    content: raw.subarray(raw.length - len.length),
-    raw,
-  };
-}
-
 /** Parses exactly one DER element filling `input`. */
 export function parseDer(input: Uint8Array, path: string, options: DecodeOptions = {}): DerNode {
   const maxSize = options.maxSize ?? DEFAULT_MAX_DER_SIZE;
   if (!(input instanceof Uint8Array)) throw malformed(path, 'input is not a Uint8Array');
   if (input.length > maxSize) throw malformed(path, `${input.length} bytes exceed the limit of ${maxSize}`);
   if (input.length < 2) throw malformed(path, 'too short');
-  let parsed: asn1js.FromBerResult;
-  try {
-    parsed = asn1js.fromBER(input, { maxDepth: 48, maxNodes: 200_000, parseEmbedded: false });
-  } catch (e) {
-    throw malformed(path, 'unparseable DER', e);
-  }
-  if (parsed.offset === -1) throw malformed(path, `bad DER: ${parsed.result.error || 'truncated'}`);
-  if (parsed.offset !== input.length) throw malformed(path, `${input.length - parsed.offset} trailing bytes`);
-  return convert(parsed.result as AsnBlock, path);
+  return readDerTree(input, path, TREE_LIMITS);
 }
 
 /** Runs a decoder; converts any non-GssockError (a bug, a stack overflow) into MALFORMED. */

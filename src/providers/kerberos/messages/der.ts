@@ -1,13 +1,21 @@
 /**
- * DER building blocks for Kerberos encoders, on asn1js. Everything RFC 4120 sends is
- * SEQUENCEs of explicitly tagged fields; these helpers keep each encoder a plain table.
+ * DER building blocks for Kerberos encoders (contents per X.690 §8 / §11 for each type,
+ * framing in der-element.ts). Everything RFC 4120 sends is SEQUENCEs of explicitly tagged
+ * fields; these helpers keep each encoder a plain table.
  * Encoder inputs come from our own code, so a bad value is an INVALID_ARGUMENT (local).
  */
-import * as asn1js from 'asn1js';
 import { gssError } from '../../../core/errors.ts';
 import { utf8 } from '../../../core/bytes.ts';
+import {
+  constructedElement,
+  type DerElement,
+  encodeElement,
+  encodedElement,
+  identifierOctets,
+  primitiveElement,
+} from './der-element.ts';
 
-export type Asn = asn1js.BaseBlock;
+export type Asn = DerElement;
 
 /** Throws INVALID_ARGUMENT: a value our own code asked to encode is not encodable. */
 export function bad(what: string): never {
@@ -19,22 +27,56 @@ function checkInt(n: number, lo: number, hi: number, what: string): number {
   return n;
 }
 
-export const int32 = (n: number): Asn =>
-  new asn1js.Integer({ value: checkInt(n, -0x80000000, 0x7fffffff, 'Int32') });
-export const uint32 = (n: number): Asn => new asn1js.Integer({ value: checkInt(n, 0, 0xffffffff, 'UInt32') });
-export const microseconds = (n: number): Asn =>
-  new asn1js.Integer({ value: checkInt(n, 0, 999999, 'Microseconds') });
-export const boolean = (b: boolean): Asn => new asn1js.Boolean({ value: b });
+const UNIVERSAL = 0;
+const APPLICATION = 1;
+const CONTEXT = 2;
+const ID_BOOLEAN = identifierOctets(UNIVERSAL, false, 1);
+const ID_INTEGER = identifierOctets(UNIVERSAL, false, 2);
+const ID_BIT_STRING = identifierOctets(UNIVERSAL, false, 3);
+const ID_OCTET_STRING = identifierOctets(UNIVERSAL, false, 4);
+const ID_ENUMERATED = identifierOctets(UNIVERSAL, false, 10);
+const ID_SEQUENCE = identifierOctets(UNIVERSAL, true, 16);
+const ID_GENERALIZED_TIME = identifierOctets(UNIVERSAL, false, 24);
+const ID_GENERAL_STRING = identifierOctets(UNIVERSAL, false, 27);
+
+/** Identifiers of [n] and [APPLICATION n] for the small tag numbers RFC 4120 uses. */
+const EXPLICIT_IDS = Array.from({ length: 31 }, (_, n) => identifierOctets(CONTEXT, true, n));
+const APPLICATION_IDS = Array.from({ length: 31 }, (_, n) => identifierOctets(APPLICATION, true, n));
+
+/** X.690 §8.3: the shortest two's-complement octets of a safe integer in the 32-bit ranges. */
+function integerContent(n: number): Uint8Array {
+  let length = 1;
+  // Grow until the value fits in `length` signed octets.
+  while (length < 5 && (n < -(2 ** (8 * length - 1)) || n >= 2 ** (8 * length - 1))) length++;
+  const out = new Uint8Array(length);
+  let v = n < 0 ? 2 ** (8 * length) + n : n;
+  for (let i = length - 1; i >= 0; i--) {
+    out[i] = v % 256;
+    v = Math.floor(v / 256);
+  }
+  return out;
+}
+
+const integer = (n: number): Asn => primitiveElement(ID_INTEGER, integerContent(n));
+
+export const int32 = (n: number): Asn => integer(checkInt(n, -0x80000000, 0x7fffffff, 'Int32'));
+export const uint32 = (n: number): Asn => integer(checkInt(n, 0, 0xffffffff, 'UInt32'));
+export const microseconds = (n: number): Asn => integer(checkInt(n, 0, 999999, 'Microseconds'));
+/** X.690 §11.1: DER TRUE is 0xff. */
+export const boolean = (b: boolean): Asn => primitiveElement(ID_BOOLEAN, Uint8Array.of(b ? 0xff : 0));
+/** ENUMERATED (SPNEGO negState): encoded as an INTEGER under its own tag (X.690 §8.4). */
+export const enumerated = (n: number): Asn =>
+  primitiveElement(ID_ENUMERATED, integerContent(checkInt(n, 0, 0x7fffffff, 'ENUMERATED')));
 
 export function octets(bytes: Uint8Array): Asn {
   if (!(bytes instanceof Uint8Array)) bad('OCTET STRING (not a Uint8Array)');
-  return new asn1js.OctetString({ valueHex: bytes });
+  return primitiveElement(ID_OCTET_STRING, bytes);
 }
 
 /** KerberosString as a GeneralString carrying UTF-8 octets (what MIT does). */
 export function kerberosString(s: string): Asn {
   if (typeof s !== 'string') bad('KerberosString (not a string)');
-  return new asn1js.GeneralString({ valueHex: utf8(s) });
+  return primitiveElement(ID_GENERAL_STRING, utf8(s));
 }
 
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
@@ -61,63 +103,57 @@ export function kerberosTime(ms: number): Asn {
   const text = kerberosTimeText(ms);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return new asn1js.Primitive({ idBlock: { tagClass: 1, tagNumber: 24 }, valueHex: bytes });
+  return primitiveElement(ID_GENERALIZED_TIME, bytes);
 }
 
 /** KerberosFlags: always 32 bits, no unused bits (what MIT sends and expects). */
 export function kerberosFlags(flags: number): Asn {
   checkInt(flags, 0, 0xffffffff, 'KerberosFlags');
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setUint32(0, flags >>> 0);
-  return new asn1js.BitString({ valueHex: b, unusedBits: 0 });
+  return primitiveElement(
+    ID_BIT_STRING,
+    Uint8Array.of(0, flags >>> 24, (flags >>> 16) & 0xff, (flags >>> 8) & 0xff, flags & 0xff),
+  );
 }
 
 /** `[n] EXPLICIT block`. */
 export const explicit = (tag: number, block: Asn): Asn =>
-  new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: tag }, value: [block] });
+  constructedElement(
+    EXPLICIT_IDS[tag] ?? identifierOctets(CONTEXT, true, checkInt(tag, 0, 0xfffffff, 'tag')),
+    [block],
+  );
 
 /** `[APPLICATION n] block`. */
 export const application = (tag: number, block: Asn): Asn =>
-  new asn1js.Constructed({ idBlock: { tagClass: 2, tagNumber: tag }, value: [block] });
+  constructedElement(
+    APPLICATION_IDS[tag] ?? identifierOctets(APPLICATION, true, checkInt(tag, 0, 0xfffffff, 'tag')),
+    [block],
+  );
 
 /** SEQUENCE of explicitly tagged fields; undefined fields (OPTIONAL, absent) are left out. */
 export function fields(list: Array<[number, Asn | undefined]>): Asn {
   const value: Asn[] = [];
   for (const [tag, block] of list) if (block !== undefined) value.push(explicit(tag, block));
-  return new asn1js.Sequence({ value });
+  return constructedElement(ID_SEQUENCE, value);
 }
 
 /** SEQUENCE OF. */
-export const sequenceOf = (items: Asn[]): Asn => new asn1js.Sequence({ value: items });
+export const sequenceOf = (items: Asn[]): Asn => constructedElement(ID_SEQUENCE, items);
 
 /** Maps an optional value through an encoder. */
 export const maybe = <T>(v: T | undefined, enc: (v: T) => Asn): Asn | undefined =>
   v === undefined || v === null ? undefined : enc(v);
 
 /**
- * asn1js's RawData (pre-encoded DER placed as is) writes itself only when encoded alone;
- * inside a constructed value asn1js hands each child a writer, which RawData ignores. This
- * passes its bytes to that writer, so an already-encoded element (a Ticket from the
- * credential cache) is embedded without being decoded and re-encoded.
+ * An element already DER-encoded by a trusted source (our own encoder, a parsed file, or
+ * asn1js for the types Kerberos does not build here, such as OBJECT IDENTIFIER): placed as
+ * is, so a Ticket from the credential cache is sent byte for byte as the KDC issued it.
  */
-class EmbeddedDer extends asn1js.RawData {
-  override toBER(sizeOnly?: boolean, writer?: { write(buf: ArrayBuffer): void }): ArrayBuffer {
-    const bytes = super.toBER(sizeOnly);
-    if (!writer) return bytes;
-    writer.write(bytes);
-    return new ArrayBuffer(0);
-  }
-}
-
-/** An element already DER-encoded by a trusted source (our own encoder or a parsed file). */
 export function rawDer(bytes: Uint8Array): Asn {
   if (!(bytes instanceof Uint8Array) || bytes.length < 2) bad('pre-encoded DER (not a DER element)');
-  return new EmbeddedDer({ data: bytes }) as unknown as Asn;
+  return encodedElement(bytes);
 }
 
 /** The DER octets of a block. */
 export function toDer(block: Asn): Uint8Array {
-  const out = block.toBER(false);
-  if (out.byteLength === 0) bad('an ASN.1 value (asn1js refused it)');
-  return new Uint8Array(out);
+  return encodeElement(block);
 }

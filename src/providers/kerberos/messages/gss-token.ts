@@ -7,14 +7,45 @@
  * RFC 1964 §1.1 / RFC 4121 §4.1: the Kerberos inner token is a 2-octet TOK_ID followed by
  * the DER message: 01 00 AP-REQ, 02 00 AP-REP, 03 00 KRB-ERROR.
  *
- * The inner token is not DER, so the outer header is read here (bounded, exact length);
- * asn1js encodes the length and the OID. Decoding accepts the krb5 OID and the OID
+ * The inner token is not DER, so the outer header is read here (bounded, exact length) and
+ * written with der-element.ts; asn1js encodes and decodes the OID, once per distinct OID
+ * (the cache below: every token of a context carries the same few). Decoding accepts the krb5 OID and the OID
  * Windows 2000 mis-encoded (1.2.840.48018.1.2.2), which Windows still sends in SPNEGO.
  */
 import * as asn1js from 'asn1js';
 import { gssError } from '../../../core/errors.ts';
 import { type DecodeOptions, DEFAULT_MAX_DER_SIZE, decodeGuard, malformed } from './asn1.ts';
 import { bad } from './der.ts';
+import { encodeElement, primitiveElement } from './der-element.ts';
+
+/** OID DER by dotted string and back, filled by asn1js on first use (bounded). */
+const oidDer = new Map<string, Uint8Array>();
+const oidByDer = new Map<string, string>();
+const MAX_CACHED_OIDS = 64;
+
+function encodeOid(mechOid: string): Uint8Array {
+  const hit = oidDer.get(mechOid);
+  if (hit) return hit;
+  if (!/^\d+(\.\d+)+$/.test(mechOid)) bad(`mechanism OID '${mechOid}'`);
+  const oid = new Uint8Array(new asn1js.ObjectIdentifier({ value: mechOid }).toBER(false));
+  if (oid.length < 3) bad(`mechanism OID '${mechOid}'`);
+  if (oidDer.size < MAX_CACHED_OIDS) oidDer.set(mechOid, oid);
+  return oid;
+}
+
+/** The dotted form of one OID element (`der` is its whole TLV); undefined if malformed. */
+function decodeOid(der: Uint8Array): string | undefined {
+  const key = String.fromCharCode(...der);
+  const hit = oidByDer.get(key);
+  if (hit !== undefined) return hit;
+  const parsed = asn1js.fromBER(der, { maxDepth: 2, parseEmbedded: false });
+  if (parsed.offset !== der.length || !(parsed.result instanceof asn1js.ObjectIdentifier)) return undefined;
+  const dotted = parsed.result.getValue();
+  if (oidByDer.size < MAX_CACHED_OIDS) oidByDer.set(key, dotted);
+  return dotted;
+}
+
+const ID_APPLICATION_0 = Uint8Array.of(0x60);
 
 export const KRB5_MECH_OID = '1.2.840.113554.1.2.2';
 export const MS_KRB5_MECH_OID = '1.2.840.48018.1.2.2';
@@ -47,15 +78,12 @@ export interface Krb5ContextToken {
 
 /** Frames `inner` as an RFC 2743 §3.1 InitialContextToken for `mechOid`. */
 export function encodeGssInitialToken(mechOid: string, inner: Uint8Array): Uint8Array {
-  const oid = new Uint8Array(new asn1js.ObjectIdentifier({ value: mechOid }).toBER(false));
-  if (oid.length < 3 || !/^\d+(\.\d+)+$/.test(mechOid)) bad(`mechanism OID '${mechOid}'`);
+  const oid = encodeOid(mechOid);
   const body = new Uint8Array(oid.length + inner.length);
   body.set(oid);
   body.set(inner, oid.length);
-  // asn1js writes the DER tag+length of an OCTET STRING of this body; we swap the tag for 0x60.
-  const framed = new Uint8Array(new asn1js.OctetString({ valueHex: body }).toBER(false));
-  framed[0] = 0x60;
-  return framed;
+  // 0x60 with a DER length, over contents that are not themselves DER (the inner token).
+  return encodeElement(primitiveElement(ID_APPLICATION_0, body));
 }
 
 /** Reads an RFC 2743 §3.1 InitialContextToken. */
@@ -83,10 +111,8 @@ export function decodeGssInitialToken(token: Uint8Array, options: DecodeOptions 
     const oidLen = token[at + 1];
     if (oidLen === undefined || oidLen >= 0x80 || oidLen === 0 || at + 2 + oidLen > token.length)
       throw malformed(`${path}.thisMech`, 'bad OID length');
-    const parsed = asn1js.fromBER(token.subarray(at, at + 2 + oidLen), { maxDepth: 2, parseEmbedded: false });
-    if (parsed.offset !== 2 + oidLen || !(parsed.result instanceof asn1js.ObjectIdentifier))
-      throw malformed(`${path}.thisMech`, 'bad OID');
-    const mechOid = parsed.result.getValue();
+    const mechOid = decodeOid(token.subarray(at, at + 2 + oidLen));
+    if (mechOid === undefined) throw malformed(`${path}.thisMech`, 'bad OID');
     return { mechOid, inner: token.subarray(at + 2 + oidLen) };
   });
 }

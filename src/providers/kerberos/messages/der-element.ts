@@ -1,0 +1,107 @@
+/**
+ * The TLV layer of DER writing (X.690 §8.1, §10.1): an element is an identifier, a definite
+ * minimal length and contents; constructed contents are the children's encodings in order.
+ * Builders in der.ts give each element its type's contents; this file only frames them.
+ *
+ * Sizes are known when an element is made, so `encodeElement` allocates the message once
+ * and writes every element in place (no concatenation per nesting level). Why asn1js is not
+ * used on this path, and how it still checks the output: see der-reader.ts and
+ * docs/ARCHITECTURE.md, "DER on the handshake path".
+ */
+
+/** An element ready to encode. Made by der.ts's builders, never by hand. */
+export interface DerElement {
+  /** Identifier octets (one for tag numbers below 31). */
+  readonly identifier: Uint8Array;
+  /** Primitive contents, or undefined when `children` holds the constructed contents. */
+  readonly content: Uint8Array | undefined;
+  readonly children: readonly DerElement[] | undefined;
+  /** Contents length in octets. */
+  readonly contentLength: number;
+  /** Whole encoding length: identifier + length octets + contents. */
+  readonly size: number;
+}
+
+/** Identifier octets for a tag class (0-3), constructed bit and tag number (X.690 §8.1.2). */
+export function identifierOctets(tagClass: number, constructed: boolean, tag: number): Uint8Array {
+  const lead = (tagClass << 6) | (constructed ? 0x20 : 0);
+  if (tag < 31) return Uint8Array.of(lead | tag);
+  const digits: number[] = [];
+  for (let t = tag; t > 0; t = Math.floor(t / 128)) digits.unshift(t % 128);
+  return Uint8Array.from([lead | 0x1f, ...digits.map((d, i) => (i < digits.length - 1 ? d | 0x80 : d))]);
+}
+
+/** Octets the minimal definite length of `n` takes (X.690 §10.1). */
+function lengthSize(n: number): number {
+  return n < 0x80 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : n < 0x1000000 ? 4 : 5;
+}
+
+export function primitiveElement(identifier: Uint8Array, content: Uint8Array): DerElement {
+  const contentLength = content.length;
+  return {
+    identifier,
+    content,
+    children: undefined,
+    contentLength,
+    size: identifier.length + lengthSize(contentLength) + contentLength,
+  };
+}
+
+export function constructedElement(identifier: Uint8Array, children: readonly DerElement[]): DerElement {
+  let contentLength = 0;
+  for (const child of children) contentLength += child.size;
+  return {
+    identifier,
+    content: undefined,
+    children,
+    contentLength,
+    size: identifier.length + lengthSize(contentLength) + contentLength,
+  };
+}
+
+/**
+ * An element whose whole encoding already exists (a Ticket from the credential cache):
+ * written as is, never decoded and re-encoded. `identifier` is empty and `content` holds
+ * the whole encoding, which `writeElement` recognises.
+ */
+export function encodedElement(encoding: Uint8Array): DerElement {
+  return {
+    identifier: EMPTY,
+    content: encoding,
+    children: undefined,
+    contentLength: encoding.length,
+    size: encoding.length,
+  };
+}
+
+const EMPTY = new Uint8Array(0);
+
+function writeElement(out: Uint8Array, at: number, element: DerElement): number {
+  if (element.identifier.length === 0) {
+    out.set(element.content!, at);
+    return at + element.size;
+  }
+  out.set(element.identifier, at);
+  at += element.identifier.length;
+  const n = element.contentLength;
+  if (n < 0x80) out[at++] = n;
+  else {
+    const count = lengthSize(n) - 1;
+    out[at++] = 0x80 | count;
+    for (let i = count - 1; i >= 0; i--) out[at++] = Math.floor(n / 2 ** (8 * i)) & 0xff;
+  }
+  if (element.children === undefined) {
+    out.set(element.content!, at);
+    return at + n;
+  }
+  for (const child of element.children) at = writeElement(out, at, child);
+  return at;
+}
+
+/** The DER octets of an element. */
+export function encodeElement(element: DerElement): Uint8Array {
+  const out = new Uint8Array(element.size);
+  const end = writeElement(out, 0, element);
+  if (end !== out.length) throw new RangeError(`DER writer produced ${end} of ${out.length} octets`);
+  return out;
+}
