@@ -40,6 +40,9 @@ export function malformed(path: string, message: string, cause?: unknown): Gssoc
 
 const NO_CHILDREN: DerNode[] = [];
 
+/** Universal tags DER encodes constructed: EXTERNAL, EMBEDDED PDV, SEQUENCE, SET. */
+const CONSTRUCTED_UNIVERSAL = new Set([8, 11, 16, 17]);
+
 /** A TLV-level refusal: 'bad DER: <why>' at the decoder's path. */
 function syntax(cursor: Cursor, why: string): GssockError {
   return malformed(cursor.path, `bad DER: ${why}`);
@@ -82,6 +85,14 @@ function readElement(input: Uint8Array, start: number, end: number, depth: numbe
       tag = tag * 128 + (b & 0x7f);
       if ((b & 0x80) === 0) break;
     }
+  }
+  // X.690 §8.1.5: [UNIVERSAL 0] is end-of-contents, which only indefinite lengths use.
+  if (tagClass === 0) {
+    if (tag === 0) throw syntax(cursor, 'end-of-contents outside an indefinite length');
+    // X.690 §10.2 and §8: in DER only SEQUENCE, SET, EXTERNAL and EMBEDDED PDV are
+    // constructed; every other universal type (strings included) is primitive.
+    if (constructed !== CONSTRUCTED_UNIVERSAL.has(tag))
+      throw syntax(cursor, `universal ${tag} must be ${constructed ? 'primitive' : 'constructed'}`);
   }
   if (at >= end) throw syntax(cursor, 'truncated length');
   const lengthOctet = input[at++]!;
