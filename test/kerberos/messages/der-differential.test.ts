@@ -137,7 +137,7 @@ function mutate(input: Uint8Array, rnd: () => number): Uint8Array {
   switch (Math.floor(rnd() * 5)) {
     case 0: {
       const out = input.slice();
-      out[at] ^= 1 << Math.floor(rnd() * 8);
+      out[at] = out[at]! ^ (1 << Math.floor(rnd() * 8));
       return out;
     }
     case 1:
