@@ -75,32 +75,36 @@ export function readKerberosString(node: DerNode, path: string): string {
   }
 }
 
-const TIME_RE = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/;
+/** Days in each month of a non-leap year. */
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** KerberosTime: exactly 'YYYYMMDDHHMMSSZ' (RFC 4120 §5.2.3); returns ms since epoch. */
 export function readKerberosTime(node: DerNode, path: string): number {
   expectTag(node, TagClass.UNIVERSAL, Universal.GENERALIZED_TIME, false, path);
-  if (node.content.length !== 15) throw malformed(path, 'KerberosTime must be YYYYMMDDHHMMSSZ');
-  let text = '';
-  for (const b of node.content) text += String.fromCharCode(b);
-  const m = TIME_RE.exec(text);
-  if (!m) throw malformed(path, `bad KerberosTime '${text.replace(/[^\x20-\x7e]/g, '?')}'`);
-  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
-  const ms = Date.UTC(y, mo - 1, d, h, mi, s);
-  const check = new Date(ms);
-  // Date.UTC maps years 0..99 to 1900+; and rolls over bad days: compare the fields back.
-  if (
-    y < 100 ||
-    check.getUTCFullYear() !== y ||
-    check.getUTCMonth() !== mo - 1 ||
-    check.getUTCDate() !== d ||
-    check.getUTCHours() !== h ||
-    check.getUTCMinutes() !== mi ||
-    check.getUTCSeconds() !== s
-  )
-    throw malformed(path, `invalid date '${text}'`);
-  return ms;
+  const c = node.content;
+  if (c.length !== 15 || c[14] !== 0x5a) throw malformed(path, 'KerberosTime must be YYYYMMDDHHMMSSZ');
+  // Fourteen ASCII digits read in place (one call per AP-REQ field; no regex, no string).
+  const digit = (i: number): number => {
+    const d = c[i]! - 0x30;
+    if (d < 0 || d > 9) throw malformed(path, `bad KerberosTime '${printable(c)}'`);
+    return d;
+  };
+  const two = (i: number) => digit(i) * 10 + digit(i + 1);
+  const y = two(0) * 100 + two(2);
+  const mo = two(4);
+  const d = two(6);
+  const h = two(8);
+  const mi = two(10);
+  const s = two(12);
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const days = mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1];
+  // Years below 100 would be read by Date.UTC as 1900+; leap seconds (60) are not KerberosTime.
+  if (y < 100 || days === undefined || d < 1 || d > days || h > 23 || mi > 59 || s > 59)
+    throw malformed(path, `invalid date '${printable(c)}'`);
+  return Date.UTC(y, mo - 1, d, h, mi, s);
 }
+
+const printable = (c: Uint8Array): string => String.fromCharCode(...c).replace(/[^\x20-\x7e]/g, '?');
 
 /**
  * KerberosFlags as a uint32 (RFC bit 0 = 0x80000000). MIT sends exactly 32 bits; shorter
