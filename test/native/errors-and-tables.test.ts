@@ -23,7 +23,9 @@ import {
   readBufferDesc,
 } from '../../src/providers/native/structs.ts';
 import { GSSAPI_SYMBOLS } from '../../src/providers/native/symbols-gssapi.ts';
-import { channelBindingsBuffer, spnForSspi, sspiError } from '../../src/providers/native/sspi-context.ts';
+import { spnForSspi } from '../../src/providers/native/sspi-context.ts';
+import { sspiError } from '../../src/providers/native/sspi-library.ts';
+import { channelBindingsBuffer } from '../../src/providers/native/sspi-structs.ts';
 import { SSPI_SYMBOLS } from '../../src/providers/native/symbols-sspi.ts';
 import { type NativeRealm, nativeOnly, startNativeRealm, TARGET } from './support.ts';
 

@@ -27,7 +27,8 @@ import { acquireCredential, type NativeCredentialOptions, releaseCredential } fr
 import { applyEnvironment, loadGssapi, platform } from './ffi/load.ts';
 import { GssapiContext } from './gssapi-context.ts';
 import { importName, NativeOids, nameTypeOf, releaseName } from './names.ts';
-import { loadSspi, SSPI_PACKAGES, SspiContext } from './sspi-context.ts';
+import { SspiContext } from './sspi-context.ts';
+import { loadSspi, SSPI_PACKAGES } from './sspi-library.ts';
 
 export type NativeMech = 'kerberos' | 'spnego' | 'ntlm';
 
