@@ -54,7 +54,8 @@ describe('native() memory', { timeout: 300_000 }, () => {
 
   it(
     `${HANDSHAKES} native handshakes leave resident memory flat (< ${BOUND_MB} MB growth)`,
-    OPT,
+    // Again on the test: Bun does not carry the describe() timeout down (its default is 5 s).
+    { ...OPT, timeout: 300_000 },
     async () => {
       await findGc();
       const initiatorMech = r.nativeInitiator();
