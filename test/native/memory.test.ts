@@ -52,46 +52,45 @@ describe('native() memory', { timeout: 300_000 }, () => {
     await r?.stop();
   });
 
-  it(
-    `${HANDSHAKES} native handshakes leave resident memory flat (< ${BOUND_MB} MB growth)`,
-    // Again on the test: Bun does not carry the describe() timeout down (its default is 5 s).
-    { ...OPT, timeout: 300_000 },
-    async () => {
-      await findGc();
-      const initiatorMech = r.nativeInitiator();
-      const acceptorMech = r.nativeAcceptor({ rcache: 'none:' });
-      const message = new Uint8Array(256).fill(7);
-      const once = async () => {
-        const i = await initiatorMech.createContext('initiator', { target: TARGET, flags: FULL });
-        const a = await acceptorMech.createContext('acceptor');
-        try {
-          await handshake(i, a);
-          const u = await a.unwrap(await i.wrap(message));
-          if (u.message.length !== message.length) throw new Error('unwrap lost bytes');
-          await i.verifyMic(message, await a.getMic(message));
-        } finally {
-          i.dispose();
-          a.dispose();
-        }
-      };
-      for (let k = 0; k < WARMUP; k++) await once();
-      const before = rss();
-      const started = Date.now();
-      // malloc arenas make RSS wobble by several MB without any leak; the lowest of the last
-      // three samples (500 handshakes apart) is what is held for good.
-      const tail: number[] = [];
-      for (let k = 1; k <= HANDSHAKES; k++) {
-        await once();
-        if (HANDSHAKES - k < 1500 && (HANDSHAKES - k) % 500 === 0) tail.push(rss());
+  // The timeout again on the test: Bun does not carry describe()'s down (its default is 5 s).
+  it(`${HANDSHAKES} native handshakes leave resident memory flat (< ${BOUND_MB} MB growth)`, {
+    ...OPT,
+    timeout: 300_000,
+  }, async () => {
+    await findGc();
+    const initiatorMech = r.nativeInitiator();
+    const acceptorMech = r.nativeAcceptor({ rcache: 'none:' });
+    const message = new Uint8Array(256).fill(7);
+    const once = async () => {
+      const i = await initiatorMech.createContext('initiator', { target: TARGET, flags: FULL });
+      const a = await acceptorMech.createContext('acceptor');
+      try {
+        await handshake(i, a);
+        const u = await a.unwrap(await i.wrap(message));
+        if (u.message.length !== message.length) throw new Error('unwrap lost bytes');
+        await i.verifyMic(message, await a.getMic(message));
+      } finally {
+        i.dispose();
+        a.dispose();
       }
-      const seconds = (Date.now() - started) / 1000;
-      const afterRss = Math.min(...tail);
-      const growthMb = (afterRss - before) / 2 ** 20;
-      console.log(
-        `native memory: ${HANDSHAKES} handshakes in ${seconds.toFixed(1)} s (${((seconds * 1e6) / HANDSHAKES).toFixed(0)} us each); ` +
-          `RSS before ${(before / 2 ** 20).toFixed(1)} MB, after ${(afterRss / 2 ** 20).toFixed(1)} MB (last samples ${tail.map((t) => (t / 2 ** 20).toFixed(1)).join(', ')}), growth ${growthMb.toFixed(1)} MB (bound ${BOUND_MB} MB)`,
-      );
-      assert.ok(growthMb < BOUND_MB, `RSS grew by ${growthMb.toFixed(1)} MB over ${HANDSHAKES} handshakes`);
-    },
-  );
+    };
+    for (let k = 0; k < WARMUP; k++) await once();
+    const before = rss();
+    const started = Date.now();
+    // malloc arenas make RSS wobble by several MB without any leak; the lowest of the last
+    // three samples (500 handshakes apart) is what is held for good.
+    const tail: number[] = [];
+    for (let k = 1; k <= HANDSHAKES; k++) {
+      await once();
+      if (HANDSHAKES - k < 1500 && (HANDSHAKES - k) % 500 === 0) tail.push(rss());
+    }
+    const seconds = (Date.now() - started) / 1000;
+    const afterRss = Math.min(...tail);
+    const growthMb = (afterRss - before) / 2 ** 20;
+    console.log(
+      `native memory: ${HANDSHAKES} handshakes in ${seconds.toFixed(1)} s (${((seconds * 1e6) / HANDSHAKES).toFixed(0)} us each); ` +
+        `RSS before ${(before / 2 ** 20).toFixed(1)} MB, after ${(afterRss / 2 ** 20).toFixed(1)} MB (last samples ${tail.map((t) => (t / 2 ** 20).toFixed(1)).join(', ')}), growth ${growthMb.toFixed(1)} MB (bound ${BOUND_MB} MB)`,
+    );
+    assert.ok(growthMb < BOUND_MB, `RSS grew by ${growthMb.toFixed(1)} MB over ${HANDSHAKES} handshakes`);
+  });
 });
