@@ -9,12 +9,12 @@ import { isGssockError } from '../../src/core/errors.ts';
 import {
   loadKrb5Conf,
   parseDuration,
-  parseKdcAddress,
   parseKrb5Conf,
   realmForHost,
   requireFilePath,
   resolveKrb5Env,
 } from '../../src/providers/kerberos/config/index.ts';
+import { parseKdcAddress } from '../../src/providers/kerberos/kdc/locator.ts';
 
 const CONF = `# a comment
 ; another comment
@@ -101,10 +101,19 @@ describe('krb5.conf parsing', () => {
       defaultDomain: 'example.com',
     });
     assert.deepEqual(conf.realms['OTHER.ORG']!.kdc, ['[2001:db8::1]:750']);
-    assert.deepEqual(parseKdcAddress('kdc2.example.com:8888'), { host: 'kdc2.example.com', port: 8888 });
-    assert.deepEqual(parseKdcAddress('[2001:db8::1]:750'), { host: '2001:db8::1', port: 750 });
-    assert.deepEqual(parseKdcAddress('tcp/kdc'), { host: 'kdc', transport: 'tcp' });
-    assert.equal(parseKdcAddress('a:99999'), undefined);
+    // The values are kept as written; the KDC locator's parser reads them.
+    assert.deepEqual(conf.realms['EXAMPLE.COM']!.kdc.map(parseKdcAddress), [
+      { host: 'kdc1.example.com', port: 88, protocol: 'any' },
+      { host: 'kdc2.example.com', port: 8888, protocol: 'any' },
+    ]);
+    assert.deepEqual(conf.realms['OTHER.ORG']!.kdc.map(parseKdcAddress), [
+      { host: '2001:db8::1', port: 750, protocol: 'any' },
+    ]);
+    assert.deepEqual(parseKdcAddress('tcp/kdc'), { host: 'kdc', port: 88, protocol: 'tcp' });
+    assert.throws(
+      () => parseKdcAddress('a:99999'),
+      (e) => isGssockError(e, 'INVALID_ARGUMENT'),
+    );
   });
 
   it('maps hosts to realms: exact entry, most specific .domain, then default_realm', () => {

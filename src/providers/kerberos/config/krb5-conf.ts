@@ -43,7 +43,8 @@ export interface Krb5Libdefaults {
 }
 
 export interface Krb5Realm {
-  /** 'host', 'host:port', '[v6]:port', optionally 'tcp/' or 'udp/' prefixed, in order. */
+  /** 'host', 'host:port', '[v6]:port', optionally 'tcp/' or 'udp/' prefixed, in order
+   *  (as written; kdc/locator.ts parseKdcAddress reads them). */
   kdc: string[];
   adminServer: string[];
   defaultDomain?: string;
@@ -56,12 +57,6 @@ export interface Krb5Config {
   domainRealm: Array<[string, string]>;
   /** The raw tree for anything not typed here. */
   profile: ProfileNode;
-}
-
-export interface KdcAddress {
-  host: string;
-  port?: number;
-  transport?: 'tcp' | 'udp';
 }
 
 const TRUE = new Set(['y', 'yes', 'true', 't', '1', 'on']);
@@ -181,32 +176,4 @@ export function realmForHost(config: Krb5Config, host: string): string | undefin
     if (hit !== undefined) return hit;
   }
   return config.libdefaults.defaultRealm;
-}
-
-/** Splits a [realms] kdc value: 'tcp/kdc.example.com:88', '[::1]:750', 'kdc'. */
-export function parseKdcAddress(value: string): KdcAddress | undefined {
-  let v = value.trim();
-  let transport: 'tcp' | 'udp' | undefined;
-  const t = /^(tcp|udp)\//i.exec(v);
-  if (t) {
-    transport = t[1]!.toLowerCase() as 'tcp' | 'udp';
-    v = v.slice(t[0].length);
-  }
-  let host: string;
-  let portText: string | undefined;
-  const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(v);
-  if (v6) [host, portText] = [v6[1]!, v6[2]];
-  else {
-    const m = /^([^:\s/]+)(?::(\d+))?$/.exec(v);
-    if (!m) return undefined;
-    [host, portText] = [m[1]!, m[2]];
-  }
-  const out: KdcAddress = { host };
-  if (portText !== undefined) {
-    const port = Number(portText);
-    if (port < 1 || port > 65535) return undefined;
-    out.port = port;
-  }
-  if (transport) out.transport = transport;
-  return out;
 }
