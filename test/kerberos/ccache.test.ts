@@ -24,6 +24,7 @@ import {
   setCcacheConfig,
 } from '../../src/providers/kerberos/ccache.ts';
 import { TicketFlags } from '../../src/providers/kerberos/constants.ts';
+import { formatPrincipal } from '../../src/providers/kerberos/kdc/principal-name.ts';
 import { decodeTicket, encodeTicket } from '../../src/providers/kerberos/messages/index.ts';
 import { type MitRealm, mitSkip, startMitRealm } from '../support/mit-realm.ts';
 
@@ -96,7 +97,14 @@ describe('ccache format', () => {
     assert.equal(findCredential(cc, P(['host', 'h']), { now: t0 + 8_000_000 }), undefined);
     assert.equal(findCredential(cc, P(['host', 'x'])), undefined);
     assert.deepEqual(parseCcache(serializeCcache(cc)), cc);
-    assert.equal(principalToString(P(['a/b', 'c@d'], 'R')), 'a\\/b/c\\@d@R');
+    assert.equal(principalToString, formatPrincipal, 'the public name of the one MIT unparse');
+    // MIT names a config entry after krb5_unparse_name of the principal: '/' in the realm escaped.
+    const named = setCcacheConfig(sample, 'pa_type', utf8('2'), P(['krbtgt', 'A/B'], 'A/B'));
+    assert.deepEqual(named.credentials.filter(isConfigEntry)[0]!.server.name.nameString, [
+      'krb5_ccache_conf_data',
+      'pa_type',
+      'krbtgt/A\\/B@A\\/B',
+    ]);
   });
 
   it('typed errors; fuzz and truncation never throw anything else', () => {
@@ -146,10 +154,10 @@ describe('ccache interop with MIT krb5', { skip: mitSkip() }, () => {
     const bytes = new Uint8Array(readFileSync(realm.ccachePath));
     const cc = parseCcache(bytes);
     assert.equal(cc.version, 4);
-    assert.equal(principalToString(cc.defaultPrincipal), 'alice@EXAMPLE.TEST');
+    assert.equal(formatPrincipal(cc.defaultPrincipal), 'alice@EXAMPLE.TEST');
     const tickets = ccacheTickets(cc);
     assert.deepEqual(
-      tickets.map((t) => principalToString(t.server)),
+      tickets.map((t) => formatPrincipal(t.server)),
       ['krbtgt/EXAMPLE.TEST@EXAMPLE.TEST', 'host/localhost@EXAMPLE.TEST'],
     );
     for (const t of tickets) {
@@ -162,6 +170,17 @@ describe('ccache interop with MIT krb5', { skip: mitSkip() }, () => {
     assert.ok(cc.credentials.some(isConfigEntry), 'kinit stores config entries (pa_type, fast_avail)');
     assert.ok(getCcacheConfig(cc, 'pa_type', P(['krbtgt', 'EXAMPLE.TEST'])));
     assert.ok(bytesEqual(serializeCcache(cc), bytes));
+  });
+
+  it('names print as MIT krb5_unparse_name does (klist): escapes in components and realm', async () => {
+    // Every character krb5_unparse_name escapes, in a component and in the realm.
+    const odd = P(['a/b', 'c@d\\e\bf\tg\nh\0i'], 'R/S@T\\U\tV\nW\bX');
+    const path = join(realm.dir, 'odd.cc');
+    writeFileSync(path, serializeCcache({ version: 4, defaultPrincipal: odd, credentials: [] }));
+    const out = (await realm.runOk('klist', [], { env: { KRB5CCNAME: `FILE:${path}` } })).stdout;
+    const mit = /^Default principal: (.*)$/m.exec(out)?.[1];
+    assert.equal(mit, 'a\\/b/c\\@d\\\\e\\bf\\tg\\nh\\0i@R\\/S\\@T\\\\U\\tV\\nW\\bX');
+    assert.equal(formatPrincipal(odd), mit);
   });
 
   it('MIT klist reads our cache, and kvno uses the TGT in it to get a new ticket', async () => {

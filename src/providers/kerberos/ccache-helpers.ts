@@ -1,26 +1,17 @@
 /**
- * Working with a parsed ccache: configuration entries, finding and replacing credentials,
- * and the MIT text form of principal names (used inside configuration entry names).
+ * Working with a parsed ccache: configuration entries, finding and replacing credentials.
+ * Configuration entry names hold a principal in MIT's krb5_unparse_name form (formatPrincipal).
  */
 import { CCACHE_CONF_PREFIX, CCACHE_CONF_REALM, NameType } from './constants.ts';
 import type { Ccache, CcacheCredential } from './ccache.ts';
+import { formatPrincipal, samePrincipal } from './kdc/principal-name.ts';
 import type { Principal } from './types.ts';
 
-/** 'a/b@REALM' with '/', '@' and '\' in components escaped by '\' (krb5_unparse_name). */
-export function principalToString(p: Principal): string {
-  const esc = (s: string) =>
-    s
-      .replace(/[\\/@]/g, (c) => `\\${c}`)
-      .replace(/\n/g, '\\n')
-      .replace(/\t/g, '\\t')
-      .replace(/\0/g, '\\0');
-  return `${p.name.nameString.map(esc).join('/')}@${p.realm.replace(/[\\@]/g, (c) => `\\${c}`)}`;
-}
-
-const samePrincipal = (a: Principal, b: Principal) =>
-  a.realm === b.realm &&
-  a.name.nameString.length === b.name.nameString.length &&
-  a.name.nameString.every((c, i) => c === b.name.nameString[i]);
+/**
+ * @deprecated The same function as formatPrincipal (kdc/principal-name.ts), MIT's
+ * krb5_unparse_name text form; this name stays for the public API.
+ */
+export const principalToString: (p: Principal) => string = formatPrincipal;
 
 export function isConfigEntry(c: CcacheCredential): boolean {
   return c.server.realm === CCACHE_CONF_REALM && c.server.name.nameString[0] === CCACHE_CONF_PREFIX;
@@ -32,7 +23,7 @@ export const ccacheTickets = (cc: Ccache): CcacheCredential[] =>
 
 function configServer(key: string, principal?: Principal): Principal {
   const nameString = [CCACHE_CONF_PREFIX, key];
-  if (principal) nameString.push(principalToString(principal));
+  if (principal) nameString.push(formatPrincipal(principal));
   return { realm: CCACHE_CONF_REALM, name: { nameType: NameType.NT_UNKNOWN, nameString } };
 }
 

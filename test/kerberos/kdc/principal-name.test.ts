@@ -28,6 +28,16 @@ describe('principal names', () => {
     assert.equal(formatPrincipal(p), 'a\\/b/c\\@d@R\\@S');
   });
 
+  it('escapes what MIT krb5_unparse_name escapes, in the realm as in components', () => {
+    // Expected text from MIT krb5 1.20.1: krb5_build_principal + krb5_unparse_name.
+    const p = {
+      realm: 'R/S@T\\U\tV\nW\bX',
+      name: { nameType: 1, nameString: ['a/b', 'c@d\\e\bf\tg\nh\0i'] },
+    };
+    assert.equal(formatPrincipal(p), 'a\\/b/c\\@d\\\\e\\bf\\tg\\nh\\0i@R\\/S\\@T\\\\U\\tV\\nW\\bX');
+    assert.ok(samePrincipal(parsePrincipal(formatPrincipal(p)), p));
+  });
+
   it('rejects empty names, empty components, a missing realm and dangling escapes', () => {
     for (const bad of ['', 'a//b@R', '/a@R', 'a@', 'a\\']) {
       assert.throws(
