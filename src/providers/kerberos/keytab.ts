@@ -13,6 +13,7 @@
  * as on every platform MIT ships today). We always write version 2 with the 32-bit kvno.
  */
 import { gssError } from '../../core/errors.ts';
+import { samePrincipal } from './kdc/principal-name.ts';
 import { BinaryReader, BinaryWriter, utf8Bytes } from './messages/binary.ts';
 import type { EncryptionKey, Principal } from './types.ts';
 
@@ -130,11 +131,6 @@ export function serializeKeytab(keytab: Keytab | readonly KeytabEntry[]): Uint8A
   }
   return w.finish();
 }
-
-const samePrincipal = (a: Principal, b: Principal) =>
-  a.realm === b.realm &&
-  a.name.nameString.length === b.name.nameString.length &&
-  a.name.nameString.every((c, i) => c === b.name.nameString[i]);
 
 export interface FindKeysOptions {
   /** Only this key version; default: the highest kvno of each principal. */
