@@ -6,7 +6,8 @@ import { accept, initiate, openSession, type Session, type SessionOptions } from
 import { mock } from '../../src/providers/mock/index.ts';
 import type { Frame } from '../../src/transport/channel.ts';
 import { GssSampleFlags, gssSample } from '../../src/transport/framing/index.ts';
-import { channelPair, ScriptedContext, SpyChannel, seededRandom } from './support.ts';
+import { seededRandom } from '../../src/testing/inject.ts';
+import { channelPair, ScriptedContext, SpyChannel } from './support.ts';
 
 const text = (s: string) => new TextEncoder().encode(s);
 const str = (b: Uint8Array | null) => (b === null ? null : new TextDecoder().decode(b));

@@ -1,15 +1,13 @@
 /**
  * Test helpers for the engine and mock tests: connected frame channels over the real
  * in-memory transport, a channel wrapper that counts and tampers, a scripted mechanism for
- * handshake shapes the mock does not have (Kerberos-like AP-REP with done), a timer tracker
- * and a deterministic random source.
+ * handshake shapes the mock does not have (Kerberos-like AP-REP with done) and a timer
+ * tracker. The deterministic random source is src/testing's seededRandom.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
 import { gssError } from '../../src/core/errors.ts';
 import type {
   ContextInfo,
   Mechanism,
-  RandomSource,
   Role,
   SecurityContext,
   StepResult,
@@ -128,19 +126,6 @@ export class ScriptedContext implements SecurityContext {
 }
 
 export const bytes = (...values: number[]) => new Uint8Array(values);
-
-/** A deterministic RandomSource: SHA-256 in counter mode over a seed string. */
-export function seededRandom(seed: string): RandomSource {
-  let counter = 0;
-  return (length) => {
-    const out = new Uint8Array(length);
-    for (let at = 0; at < length; at += 32) {
-      const block = sha256(new TextEncoder().encode(`${seed}/${counter++}`));
-      out.set(block.subarray(0, Math.min(32, length - at)), at);
-    }
-    return out;
-  };
-}
 
 /**
  * Counts live timers by wrapping the global setTimeout/clearTimeout for the duration of a

@@ -2,7 +2,7 @@
 import { Flags } from '../../src/core/flags.ts';
 import type { ContextOptions, SecurityContext } from '../../src/core/mechanism.ts';
 import { type MockOptions, mock } from '../../src/providers/mock/index.ts';
-import { seededRandom } from '../engine/support.ts';
+import { seededRandom } from '../../src/testing/inject.ts';
 
 export { seededRandom };
 

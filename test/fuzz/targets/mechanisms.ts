@@ -17,7 +17,8 @@ import { mock } from '../../../src/providers/mock/index.ts';
 import { negotiate } from '../../../src/providers/spnego/mechanism.ts';
 import { MIT_KDC_REQUESTS, MIT_SESSIONS, SPNEGO_TOKENS } from '../corpus.ts';
 import type { FuzzTarget } from '../harness.ts';
-import { clock, exchange, ownTokens, seeded } from './own-tokens.ts';
+import { seededRandom } from '../../../src/testing/inject.ts';
+import { clock, exchange, ownTokens } from './own-tokens.ts';
 
 const MESSAGE = new TextEncoder().encode('fuzz corpus message');
 
@@ -31,7 +32,7 @@ async function stepAfter(
   target?: string,
 ): Promise<void> {
   const ctx = await mech.createContext(role, {
-    random: seeded(seed),
+    random: seededRandom(seed),
     ...(target ? { target } : {}),
   });
   try {
@@ -75,21 +76,24 @@ export async function mechanismTargets(): Promise<FuzzTarget[]> {
 
   const krbClient = own.krbClient();
   const krbServer = own.krbServer();
-  const krbAcceptor = await krbServer.createContext('acceptor', { random: seeded('ka') });
+  const krbAcceptor = await krbServer.createContext('acceptor', { random: seededRandom('ka') });
   await krbAcceptor.step(apReq);
 
   const ntlmClient = own.ntlmClient();
   const ntlmServer = own.ntlmServer();
-  const ni = await ntlmClient.createContext('initiator', { target: 'host@server', random: seeded('ni') });
-  const na = await ntlmServer.createContext('acceptor', { random: seeded('na') });
+  const ni = await ntlmClient.createContext('initiator', {
+    target: 'host@server',
+    random: seededRandom('ni'),
+  });
+  const na = await ntlmServer.createContext('acceptor', { random: seededRandom('na') });
   await exchange(ni, na);
 
   const mi = await mock().createContext('initiator', {
     target: 'host/server@MOCK',
-    random: seeded('mi'),
+    random: seededRandom('mi'),
     clock,
   });
-  const ma = await mock().createContext('acceptor', { random: seeded('ma'), clock });
+  const ma = await mock().createContext('acceptor', { random: seededRandom('ma'), clock });
   await exchange(mi, ma);
 
   const spnegoServer = negotiate({ mechanisms: [ntlmServer] });
@@ -111,7 +115,7 @@ export async function mechanismTargets(): Promise<FuzzTarget[]> {
     client: own.realm.user.principal,
     secret: { keys: own.realm.kdc.keys('alice') },
     clock,
-    random: seeded('as'),
+    random: seededRandom('as'),
   });
 
   const krbCovers = [
@@ -238,7 +242,7 @@ export async function mechanismTargets(): Promise<FuzzTarget[]> {
           // The keys, not the password: PBKDF2 per input would make this target 100x slower.
           secret: { keys: own.realm.kdc.keys('alice') },
           clock,
-          random: seeded('as'),
+          random: seededRandom('as'),
         }),
     },
   ];

@@ -5,31 +5,19 @@
  * AUTHENTICATE, sealed messages), SPNEGO around NTLM, and the mock's three legs.
  * The mechanisms and credentials are handed out too, for the step() targets.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
-import type { Mechanism, RandomSource, SecurityContext } from '../../../src/core/mechanism.ts';
+import type { Mechanism, SecurityContext } from '../../../src/core/mechanism.ts';
 import { kerberos } from '../../../src/providers/kerberos/gss/mechanism.ts';
 import { mock } from '../../../src/providers/mock/index.ts';
 import { MemoryCredentialStore } from '../../../src/providers/ntlm/credential-store.ts';
 import { ntlm } from '../../../src/providers/ntlm/mechanism.ts';
 import { negotiate } from '../../../src/providers/spnego/mechanism.ts';
 import { createTestRealm, type TestRealm } from '../../../src/testing/kerberos.ts';
+import { seededRandom } from '../../../src/testing/inject.ts';
 import { innerKrb5, MIT_KDC_REPLIES } from '../corpus.ts';
 
 /** The fixed time of every own token: 2026-01-01T00:00:00Z. */
 export const T0 = Date.UTC(2026, 0, 1);
 export const clock = () => T0;
-
-export function seeded(seed: string): RandomSource {
-  let counter = 0;
-  return (length) => {
-    const out = new Uint8Array(length);
-    for (let at = 0; at < length; at += 32) {
-      const block = sha256(new TextEncoder().encode(`${seed}/${counter++}`));
-      out.set(block.subarray(0, Math.min(32, length - at)), at);
-    }
-    return out;
-  };
-}
 
 /** Drives two contexts to completion; returns the tokens in wire order. */
 export async function exchange(i: SecurityContext, a: SecurityContext): Promise<Uint8Array[]> {
@@ -71,23 +59,23 @@ export function ownTokens(): Promise<OwnTokens> {
 }
 
 async function make(): Promise<OwnTokens> {
-  const realm = await createTestRealm({ clock, random: seeded('fuzz-kdc'), password: 'fuzz-password' });
+  const realm = await createTestRealm({ clock, random: seededRandom('fuzz-kdc'), password: 'fuzz-password' });
   // One client mechanism for the seeds and the targets: the service ticket it fetched stays
   // in its cache, so a context made later with the same random replays the same AP-REQ.
   const krbClientMech = kerberos({
     ccache: realm.user.ccache,
     kdc: { ...realm.clientOptions(), clock },
     clock,
-    random: seeded('krb-i'),
+    random: seededRandom('krb-i'),
   });
   const krbServer = () =>
-    kerberos({ keytab: realm.service.keytab, clock, replayCache: false, random: seeded('krb-a') });
+    kerberos({ keytab: realm.service.keytab, clock, replayCache: false, random: seededRandom('krb-a') });
   const krbClient = () => krbClientMech;
   const ki = await krbClient().createContext('initiator', {
     target: realm.service.target,
-    random: seeded('ki'),
+    random: seededRandom('ki'),
   });
-  const ka = await krbServer().createContext('acceptor', { random: seeded('ka') });
+  const ka = await krbServer().createContext('acceptor', { random: seededRandom('ka') });
   const krbTokens = await exchange(ki, ka);
   const msg = new TextEncoder().encode('fuzz corpus message');
   const krbWrap = [await ki.wrap(msg), await ki.wrap(msg, { confidential: false }), await ki.getMic(msg)];
@@ -95,29 +83,32 @@ async function make(): Promise<OwnTokens> {
 
   const users = new MemoryCredentialStore([{ user: 'alice', domain: 'FUZZ', password: 'fuzz-password' }]);
   const ntlmClient = () =>
-    ntlm({ user: 'alice', domain: 'FUZZ', password: 'fuzz-password', clock, random: seeded('ntlm-i') });
+    ntlm({ user: 'alice', domain: 'FUZZ', password: 'fuzz-password', clock, random: seededRandom('ntlm-i') });
   const ntlmServer = () =>
-    ntlm({ credentials: users, clock, random: seeded('ntlm-a'), warn: () => undefined });
-  const ni = await ntlmClient().createContext('initiator', { target: 'host@server', random: seeded('ni') });
-  const na = await ntlmServer().createContext('acceptor', { random: seeded('na') });
+    ntlm({ credentials: users, clock, random: seededRandom('ntlm-a'), warn: () => undefined });
+  const ni = await ntlmClient().createContext('initiator', {
+    target: 'host@server',
+    random: seededRandom('ni'),
+  });
+  const na = await ntlmServer().createContext('acceptor', { random: seededRandom('na') });
   const ntlmTokens = await exchange(ni, na);
   const ntlmWrap = [await ni.wrap(msg), await ni.getMic(msg)];
 
   const si = await negotiate({ mechanisms: [ntlmClient()] }).createContext('initiator', {
     target: 'host@server',
-    random: seeded('si'),
+    random: seededRandom('si'),
   });
   const sa = await negotiate({ mechanisms: [ntlmServer()] }).createContext('acceptor', {
-    random: seeded('sa'),
+    random: seededRandom('sa'),
   });
   const spnego = await exchange(si, sa);
 
   const mi = await mock().createContext('initiator', {
     target: 'host/server@MOCK',
-    random: seeded('mi'),
+    random: seededRandom('mi'),
     clock,
   });
-  const ma = await mock().createContext('acceptor', { random: seeded('ma'), clock });
+  const ma = await mock().createContext('acceptor', { random: seededRandom('ma'), clock });
   const mockTokens = await exchange(mi, ma);
   const mockWrap = [await mi.wrap(msg), await mi.getMic(msg)];
 
