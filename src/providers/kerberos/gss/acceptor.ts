@@ -67,7 +67,7 @@ export interface AcceptorSettings {
   requireChannelBindings: boolean;
   clock: () => number;
   random: RandomSource;
-  /** Decrypted tickets shared by the Mechanism's acceptors (ticket-cache.ts). */
+  /** Decrypted tickets shared by the Mechanism's acceptors (ticket-cache.ts): read-only. */
   tickets?: DecryptedTickets;
 }
 
@@ -244,7 +244,9 @@ export class KerberosAcceptor extends KerberosContextBase {
   #complete(apReq: ApReq, v: Verified, mechOid: string, random: RandomSource): StepResult {
     const s = this.#s;
     const auth = v.authenticator;
-    const initiatorKey = auth.subkey ?? v.ticket.key;
+    // Protection wipes its keys on dispose; the ticket's session key may be the cached
+    // one shared with other contexts (ticket-cache.ts), so it gets a copy.
+    const initiatorKey = auth.subkey ?? { etype: v.ticket.key.etype, value: v.ticket.key.value.slice() };
     try {
       const e = getEnctype(initiatorKey.etype, { allowRc4: s.allowRc4 });
       if (initiatorKey.value.length !== e.keySize) throw gssError('MALFORMED', 'subkey length');

@@ -46,6 +46,12 @@ export interface KerberosOptions extends InitiatorCredentialOptions {
   acceptorNames?: string[];
   /** Acceptor: replay cache; default a fresh in-memory one; `false` turns it off. */
   replayCache?: ReplayCache | false;
+  /**
+   * Acceptor: keep decrypted service tickets (ticket-cache.ts) so a client presenting the
+   * same ticket again costs no ticket decryption or decoding; every per-AP-REQ check still
+   * runs. Default on with TICKET_CACHE_SIZE entries; `false` turns it off.
+   */
+  ticketCache?: boolean | { maxEntries: number };
   /** Acceptor with channel bindings: refuse initiators that sent none (MIT accepts them). */
   requireChannelBindings?: boolean;
   /** Permit arcfour-hmac (23) tickets, keys and RFC 4757 tokens. Default false. */
@@ -105,7 +111,8 @@ export function kerberos(options: KerberosOptions = {}): Mechanism {
   const replayCache =
     options.replayCache === false ? undefined : (options.replayCache ?? memoryReplayCache({ clock }));
   let credentials: InitiatorCredentials | undefined;
-  const tickets = new DecryptedTickets();
+  const tc = options.ticketCache ?? true;
+  const tickets = tc === false ? undefined : new DecryptedTickets(tc === true ? undefined : tc.maxEntries);
   const hasInitiatorCreds =
     options.ccache !== undefined || options.password !== undefined || options.clientKeytab !== undefined;
 
@@ -148,7 +155,7 @@ export function kerberos(options: KerberosOptions = {}): Mechanism {
           requireChannelBindings: options.requireChannelBindings ?? false,
           clock,
           random,
-          tickets,
+          ...(tickets ? { tickets } : {}),
         },
         ctx,
         names,
