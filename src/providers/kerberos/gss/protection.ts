@@ -54,15 +54,14 @@ export class Protection {
     const effective = o.acceptorSubkey ?? o.initiatorKey;
     this.rfc4757 = effective.etype === RC4;
     this.#keys = [o.initiatorKey, ...(o.acceptorSubkey ? [o.acceptorSubkey] : [])];
-    const enctype = (k: EncryptionKey) => getEnctype(k.etype, { allowRc4: o.allowRc4 });
     if (this.rfc4757) {
-      enctype(effective);
+      enctypeOf(effective, o.allowRc4);
       this.#rc4Key = effective;
     } else {
       this.#cfx = {
-        initiatorKey: { key: o.initiatorKey, enctype: enctype(o.initiatorKey) },
+        initiatorKey: { key: o.initiatorKey, enctype: enctypeOf(o.initiatorKey, o.allowRc4) },
         ...(o.acceptorSubkey
-          ? { acceptorSubkey: { key: o.acceptorSubkey, enctype: enctype(o.acceptorSubkey) } }
+          ? { acceptorSubkey: { key: o.acceptorSubkey, enctype: enctypeOf(o.acceptorSubkey, o.allowRc4) } }
           : {}),
       };
     }
@@ -147,6 +146,11 @@ export class Protection {
       wipe(k.value);
     }
   }
+}
+
+// A module function, not a closure per constructor call (context setup is per handshake).
+function enctypeOf(k: EncryptionKey, allowRc4: boolean) {
+  return getEnctype(k.etype, { allowRc4 });
 }
 
 function checkQop(qop: number | undefined): void {
