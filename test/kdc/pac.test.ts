@@ -136,6 +136,24 @@ describe('PAC issued by the gssock KDC', () => {
   });
   after(() => kdc.stop());
 
+  /** alice's TGT and her service ticket for host/localhost, optionally in one enctype. */
+  const aliceTickets = async (enctypes?: number[]) => {
+    const only = enctypes ? { enctypes } : {};
+    const tgt = await getInitialTicket({
+      ...kdc.clientOptions(),
+      ...only,
+      client: kdc.principal('alice'),
+      secret: { password: 'pw' },
+    });
+    const st = await getServiceTicket({
+      ...kdc.clientOptions(),
+      ...only,
+      tgt,
+      server: kdc.principal('host/localhost'),
+    });
+    return { tgt, st };
+  };
+
   const open = (ticketDer: Uint8Array, keys: EncryptionKey[]) => {
     const t = decodeTicket(ticketDer);
     const key = keys.find((k) => k.etype === t.encPart.etype)!;
@@ -149,18 +167,7 @@ describe('PAC issued by the gssock KDC', () => {
 
   for (const etype of [17, 18, 19, 20, 23]) {
     it(`service ticket PAC (${etype}): server signature with the service key, KDC signature with krbtgt`, async () => {
-      const tgt = await getInitialTicket({
-        ...kdc.clientOptions(),
-        enctypes: [etype],
-        client: kdc.principal('alice'),
-        secret: { password: 'pw' },
-      });
-      const st = await getServiceTicket({
-        ...kdc.clientOptions(),
-        enctypes: [etype],
-        tgt,
-        server: kdc.principal('host/localhost'),
-      });
+      const { tgt, st } = await aliceTickets([etype]);
       const service = open(st.ticket, kdc.keys('host/localhost'));
       const krbtgt = kdc.keys(`krbtgt/${kdc.realm}`)[0]!;
       assert.deepEqual(verifyPacSignatures(service.pac, { serverKey: service.key, kdcKey: krbtgt }), {
@@ -182,16 +189,7 @@ describe('PAC issued by the gssock KDC', () => {
   }
 
   it('tampering with any PAC byte outside the signatures breaks the server signature', async () => {
-    const tgt = await getInitialTicket({
-      ...kdc.clientOptions(),
-      client: kdc.principal('alice'),
-      secret: { password: 'pw' },
-    });
-    const st = await getServiceTicket({
-      ...kdc.clientOptions(),
-      tgt,
-      server: kdc.principal('host/localhost'),
-    });
+    const { st } = await aliceTickets();
     const { pac, key } = open(st.ticket, kdc.keys('host/localhost'));
     const logon = parsePac(pac).buffers.find((b) => b.type === PacBufferType.LOGON_INFO)!;
     const bad = pac.slice();
@@ -202,16 +200,7 @@ describe('PAC issued by the gssock KDC', () => {
   });
 
   it('client info, logon info and UPN_DNS_INFO carry the user, its SIDs and groups', async () => {
-    const tgt = await getInitialTicket({
-      ...kdc.clientOptions(),
-      client: kdc.principal('alice'),
-      secret: { password: 'pw' },
-    });
-    const st = await getServiceTicket({
-      ...kdc.clientOptions(),
-      tgt,
-      server: kdc.principal('host/localhost'),
-    });
+    const { st } = await aliceTickets();
     const { pac, enc } = open(st.ticket, kdc.keys('host/localhost'));
     const parsed = parsePac(pac);
     assert.deepEqual(
