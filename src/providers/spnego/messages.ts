@@ -128,31 +128,31 @@ function readNegState(node: DerNode, path: string): NegStateName {
 function readNegHints(node: DerNode, path: string): NegHints {
   const f = readFields(node, path);
   const out: NegHints = {};
-  const name = f.get(0);
+  const name = f[0];
   if (name) out.hintName = readKerberosString(name, `${path}.hintName`);
-  const address = f.get(1);
+  const address = f[1];
   if (address) out.hintAddress = readOctets(address, `${path}.hintAddress`);
   return out;
 }
 
 function decodeInit(node: DerNode, path: string): NegTokenInit {
   const f = readFields(node, path);
-  const list = f.get(0);
+  const list = f[0];
   if (!list) throw malformed(`${path}.mechTypes`, 'required field [0] is missing');
   const { oids, der } = readMechTypeList(list, `${path}.mechTypes`);
   const out: NegTokenInit = { kind: 'init', mechTypes: oids, mechTypesDer: der };
-  const flags = f.get(1);
+  const flags = f[1];
   if (flags) out.reqFlags = readReqFlags(flags, `${path}.reqFlags`);
-  const token = f.get(2);
+  const token = f[2];
   if (token) out.mechToken = readOctets(token, `${path}.mechToken`);
-  const third = f.get(3);
+  const third = f[3];
   if (third) {
     // NegTokenInit: [3] mechListMIC OCTET STRING. NegTokenInit2: [3] negHints SEQUENCE.
     if (third.tagClass === TagClass.UNIVERSAL && third.tag === Universal.SEQUENCE)
       out.negHints = readNegHints(third, `${path}.negHints`);
     else out.mechListMIC = readOctets(third, `${path}.mechListMIC`);
   }
-  const fourth = f.get(4);
+  const fourth = f[4];
   if (fourth) {
     if (out.negHints === undefined) throw malformed(`${path}[4]`, 'field [4] without negHints');
     out.mechListMIC = readOctets(fourth, `${path}.mechListMIC`);
@@ -163,13 +163,13 @@ function decodeInit(node: DerNode, path: string): NegTokenInit {
 function decodeResp(node: DerNode, path: string): NegTokenResp {
   const f = readFields(node, path);
   const out: NegTokenResp = { kind: 'resp' };
-  const state = f.get(0);
+  const state = f[0];
   if (state) out.negState = readNegState(state, `${path}.negState`);
-  const mech = f.get(1);
+  const mech = f[1];
   if (mech) out.supportedMech = readOid(mech, `${path}.supportedMech`);
-  const token = f.get(2);
+  const token = f[2];
   if (token) out.responseToken = readOctets(token, `${path}.responseToken`);
-  const mic = f.get(3);
+  const mic = f[3];
   if (mic) out.mechListMIC = readOctets(mic, `${path}.mechListMIC`);
   return out;
 }

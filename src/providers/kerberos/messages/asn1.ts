@@ -95,12 +95,21 @@ export function applicationTagOf(node: DerNode): number | undefined {
 }
 
 /**
+ * The fields of a SEQUENCE by tag number. Kerberos structures use tags below 32; tags of
+ * 64 and up are checked for order and then ignored like any unknown field, so a hostile
+ * tag number cannot size this array.
+ */
+export type Fields = readonly (DerNode | undefined)[];
+
+const MAX_FIELD_TAG = 63;
+
+/**
  * A SEQUENCE of explicitly tagged fields `[n] value`: returns tag -> inner element.
  * Tags must be strictly ascending (DER orders SEQUENCE fields by definition order).
  */
-export function readFields(node: DerNode, path: string): Map<number, DerNode> {
+export function readFields(node: DerNode, path: string): Fields {
   expectTag(node, TagClass.UNIVERSAL, Universal.SEQUENCE, true, path);
-  const map = new Map<number, DerNode>();
+  const fields: (DerNode | undefined)[] = [];
   let last = -1;
   for (const child of node.children) {
     if (child.tagClass !== TagClass.CONTEXT || !child.constructed)
@@ -109,33 +118,33 @@ export function readFields(node: DerNode, path: string): Map<number, DerNode> {
     if (child.children.length !== 1)
       throw malformed(`${path}[${child.tag}]`, 'explicit tag must wrap one element');
     last = child.tag;
-    map.set(child.tag, child.children[0]!);
+    if (child.tag <= MAX_FIELD_TAG) fields[child.tag] = child.children[0]!;
   }
-  return map;
+  return fields;
 }
 
 /** A required field; `name` is the ASN.1 field name used in the error path. */
-export function req(fields: Map<number, DerNode>, tag: number, path: string, name: string): DerNode {
-  const node = fields.get(tag);
+export function req(fields: Fields, tag: number, path: string, name: string): DerNode {
+  const node = fields[tag];
   if (!node) throw malformed(`${path}.${name}`, `required field [${tag}] is missing`);
   return node;
 }
 
 /** Reads an optional field with `read`, or returns undefined. */
 export function opt<T>(
-  fields: Map<number, DerNode>,
+  fields: Fields,
   tag: number,
   path: string,
   name: string,
   read: (node: DerNode, path: string) => T,
 ): T | undefined {
-  const node = fields.get(tag);
+  const node = fields[tag];
   return node === undefined ? undefined : read(node, `${path}.${name}`);
 }
 
 /** Reads a required field with `read`. */
 export function field<T>(
-  fields: Map<number, DerNode>,
+  fields: Fields,
   tag: number,
   path: string,
   name: string,
@@ -153,7 +162,10 @@ export function readSequenceOf<T>(node: DerNode, path: string, read: (n: DerNode
 /** Adds only the defined optional properties, so decoded objects have no `undefined` keys. */
 export function withOptional<T extends object>(base: T, extra: Record<string, unknown>): T {
   const out = base as Record<string, unknown>;
-  for (const [k, v] of Object.entries(extra)) if (v !== undefined) out[k] = v;
+  for (const k in extra) {
+    const v = extra[k];
+    if (v !== undefined) out[k] = v;
+  }
   return base;
 }
 

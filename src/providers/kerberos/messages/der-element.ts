@@ -76,13 +76,17 @@ export function encodedElement(encoding: Uint8Array): DerElement {
 
 const EMPTY = new Uint8Array(0);
 
+/** Copies `bytes` to `out` at `at`; a loop beats TypedArray#set for a few octets. */
+function put(out: Uint8Array, at: number, bytes: Uint8Array): number {
+  const n = bytes.length;
+  if (n > 24) out.set(bytes, at);
+  else for (let i = 0; i < n; i++) out[at + i] = bytes[i]!;
+  return at + n;
+}
+
 function writeElement(out: Uint8Array, at: number, element: DerElement): number {
-  if (element.identifier.length === 0) {
-    out.set(element.content!, at);
-    return at + element.size;
-  }
-  out.set(element.identifier, at);
-  at += element.identifier.length;
+  if (element.identifier.length === 0) return put(out, at, element.content!);
+  at = put(out, at, element.identifier);
   const n = element.contentLength;
   if (n < 0x80) out[at++] = n;
   else {
@@ -90,10 +94,7 @@ function writeElement(out: Uint8Array, at: number, element: DerElement): number 
     out[at++] = 0x80 | count;
     for (let i = count - 1; i >= 0; i--) out[at++] = Math.floor(n / 2 ** (8 * i)) & 0xff;
   }
-  if (element.children === undefined) {
-    out.set(element.content!, at);
-    return at + n;
-  }
+  if (element.children === undefined) return put(out, at, element.content!);
   for (const child of element.children) at = writeElement(out, at, child);
   return at;
 }

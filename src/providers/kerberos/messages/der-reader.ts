@@ -18,12 +18,44 @@ import { type GssockError, gssError } from '../../../core/errors.ts';
 /** One parsed TLV. `content` is the value octets, `raw` the whole encoding (both views). */
 export interface DerNode {
   /** Bits 8-7 of the identifier: 0 universal, 1 application, 2 context, 3 private. */
-  tagClass: number;
-  tag: number;
-  constructed: boolean;
-  children: DerNode[];
-  content: Uint8Array;
-  raw: Uint8Array;
+  readonly tagClass: number;
+  readonly tag: number;
+  readonly constructed: boolean;
+  readonly children: readonly DerNode[];
+  /** Views made on demand; hot readers use the offsets below instead. */
+  readonly content: Uint8Array;
+  readonly raw: Uint8Array;
+  /** The whole input, and where this element's contents start and end in it. */
+  readonly input: Uint8Array;
+  readonly contentStart: number;
+  readonly end: number;
+}
+
+/**
+ * A node as offsets into the input; `content` and `raw` are made when asked for, because
+ * most nodes are never asked (constructed ones) and a view costs more than the parse.
+ */
+class ElementView implements DerNode {
+  constructor(
+    readonly input: Uint8Array,
+    readonly tagClass: number,
+    readonly tag: number,
+    readonly constructed: boolean,
+    readonly children: readonly DerNode[],
+    private readonly start: number,
+    readonly contentStart: number,
+    readonly end: number,
+  ) {}
+
+  get content(): Uint8Array {
+    const input = this.input;
+    return new Uint8Array(input.buffer, input.byteOffset + this.contentStart, this.end - this.contentStart);
+  }
+
+  get raw(): Uint8Array {
+    const input = this.input;
+    return new Uint8Array(input.buffer, input.byteOffset + this.start, this.end - this.start);
+  }
 }
 
 export interface DerTreeLimits {
@@ -58,12 +90,17 @@ interface Cursor {
 export function readDerTree(input: Uint8Array, path: string, limits: DerTreeLimits): DerNode {
   const cursor: Cursor = { nodes: 0, limits, path };
   const node = readElement(input, 0, input.length, 1, cursor);
-  if (node.raw.length !== input.length)
-    throw malformed(path, `${input.length - node.raw.length} trailing bytes`);
+  if (node.end !== input.length) throw malformed(path, `${input.length - node.end} trailing bytes`);
   return node;
 }
 
-function readElement(input: Uint8Array, start: number, end: number, depth: number, cursor: Cursor): DerNode {
+function readElement(
+  input: Uint8Array,
+  start: number,
+  end: number,
+  depth: number,
+  cursor: Cursor,
+): ElementView {
   if (depth > cursor.limits.maxDepth) throw syntax(cursor, `nested deeper than ${cursor.limits.maxDepth}`);
   if (++cursor.nodes > cursor.limits.maxNodes)
     throw syntax(cursor, `more than ${cursor.limits.maxNodes} elements`);
@@ -115,15 +152,8 @@ function readElement(input: Uint8Array, start: number, end: number, depth: numbe
     while (child < contentEnd) {
       const node = readElement(input, child, contentEnd, depth + 1, cursor);
       children.push(node);
-      child += node.raw.length;
+      child = node.end;
     }
   }
-  return {
-    tagClass,
-    tag,
-    constructed,
-    children,
-    content: input.subarray(at, contentEnd),
-    raw: input.subarray(start, contentEnd),
-  };
+  return new ElementView(input, tagClass, tag, constructed, children, start, at, contentEnd);
 }

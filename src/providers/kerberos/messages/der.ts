@@ -43,17 +43,22 @@ const ID_GENERAL_STRING = identifierOctets(UNIVERSAL, false, 27);
 const EXPLICIT_IDS = Array.from({ length: 31 }, (_, n) => identifierOctets(CONTEXT, true, n));
 const APPLICATION_IDS = Array.from({ length: 31 }, (_, n) => identifierOctets(APPLICATION, true, n));
 
-/** X.690 §8.3: the shortest two's-complement octets of a safe integer in the 32-bit ranges. */
+/** X.690 §8.3: the shortest two's-complement octets of an integer in the 32-bit ranges. */
 function integerContent(n: number): Uint8Array {
-  let length = 1;
-  // Grow until the value fits in `length` signed octets.
-  while (length < 5 && (n < -(2 ** (8 * length - 1)) || n >= 2 ** (8 * length - 1))) length++;
+  const length =
+    n >= -0x80 && n < 0x80
+      ? 1
+      : n >= -0x8000 && n < 0x8000
+        ? 2
+        : n >= -0x800000 && n < 0x800000
+          ? 3
+          : n >= -0x80000000 && n < 0x80000000
+            ? 4
+            : 5;
   const out = new Uint8Array(length);
-  let v = n < 0 ? 2 ** (8 * length) + n : n;
-  for (let i = length - 1; i >= 0; i--) {
-    out[i] = v % 256;
-    v = Math.floor(v / 256);
-  }
+  // Five octets only for 2^31..2^32-1: a 00 then the 32 bits, which `>>>` reads as unsigned.
+  const bits = n | 0;
+  for (let i = length - 1, shift = 0; i >= 0 && shift < 32; i--, shift += 8) out[i] = (bits >>> shift) & 0xff;
   return out;
 }
 
@@ -76,7 +81,19 @@ export function octets(bytes: Uint8Array): Asn {
 /** KerberosString as a GeneralString carrying UTF-8 octets (what MIT does). */
 export function kerberosString(s: string): Asn {
   if (typeof s !== 'string') bad('KerberosString (not a string)');
-  return primitiveElement(ID_GENERAL_STRING, utf8(s));
+  return primitiveElement(ID_GENERAL_STRING, asciiOrUtf8(s));
+}
+
+/** UTF-8 octets; names and realms are short ASCII, copied without a TextEncoder call. */
+function asciiOrUtf8(s: string): Uint8Array {
+  if (s.length > 64) return utf8(s);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return utf8(s);
+    out[i] = c;
+  }
+  return out;
 }
 
 const pad = (n: number, w: number) => String(n).padStart(w, '0');

@@ -137,7 +137,7 @@ function readKdcReq(node: DerNode, path: string, allowed: number[]): DecodedKdcR
   const f = readFields(expectApplication(node, tag, path), path);
   field(f, 1, path, 'pvno', readExact(KRB5_PVNO));
   const msgType = field(f, 2, path, 'msg-type', readExact(tag)) as KdcReq['msgType'];
-  const bodyNode = f.get(4);
+  const bodyNode = f[4];
   const out: DecodedKdcReq = {
     msgType,
     reqBody: field(f, 4, path, 'req-body', readKdcReqBody),

@@ -15,12 +15,14 @@ const utf8Strict = new TextDecoder('utf-8', { fatal: true });
 
 function readInteger(node: DerNode, path: string): number {
   expectTag(node, TagClass.UNIVERSAL, Universal.INTEGER, false, path);
-  const c = node.content;
-  if (c.length === 0) throw malformed(path, 'empty INTEGER');
+  const { input, contentStart: at, end } = node;
+  const length = end - at;
+  if (length === 0) throw malformed(path, 'empty INTEGER');
   // Five octets hold every UInt32 (leading 00); more cannot be a 32-bit value.
-  if (c.length > 5) throw malformed(path, 'INTEGER out of 32-bit range');
-  let v = (c[0]! & 0x80) !== 0 ? c[0]! - 256 : c[0]!;
-  for (let i = 1; i < c.length; i++) v = v * 256 + c[i]!;
+  if (length > 5) throw malformed(path, 'INTEGER out of 32-bit range');
+  const first = input[at]!;
+  let v = (first & 0x80) !== 0 ? first - 256 : first;
+  for (let i = at + 1; i < end; i++) v = v * 256 + input[i]!;
   return v;
 }
 
@@ -52,14 +54,14 @@ export function readMicroseconds(node: DerNode, path: string): number {
 
 export function readBoolean(node: DerNode, path: string): boolean {
   expectTag(node, TagClass.UNIVERSAL, Universal.BOOLEAN, false, path);
-  if (node.content.length !== 1) throw malformed(path, 'BOOLEAN must be one octet');
-  return node.content[0] !== 0;
+  if (node.end - node.contentStart !== 1) throw malformed(path, 'BOOLEAN must be one octet');
+  return node.input[node.contentStart] !== 0;
 }
 
 /** OCTET STRING (primitive only); returns a copy so callers may wipe keys. */
 export function readOctets(node: DerNode, path: string): Uint8Array {
   expectTag(node, TagClass.UNIVERSAL, Universal.OCTET_STRING, false, path);
-  return node.content.slice();
+  return node.input.slice(node.contentStart, node.end);
 }
 
 /** KerberosString: GeneralString (or IA5String), decoded as strict UTF-8. */
@@ -68,6 +70,14 @@ export function readKerberosString(node: DerNode, path: string): string {
     throw malformed(path, 'expected a primitive KerberosString');
   if (node.tag !== Universal.GENERAL_STRING && node.tag !== Universal.IA5_STRING)
     throw malformed(path, `expected GeneralString, got universal ${node.tag}`);
+  const { input, contentStart, end } = node;
+  // Principal names and realms are short ASCII: read those directly, UTF-8 otherwise.
+  if (end - contentStart <= 64) {
+    let text = '';
+    let i = contentStart;
+    for (; i < end && input[i]! < 0x80; i++) text += String.fromCharCode(input[i]!);
+    if (i === end) return text;
+  }
   try {
     return utf8Strict.decode(node.content);
   } catch (e) {
@@ -81,26 +91,29 @@ const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 /** KerberosTime: exactly 'YYYYMMDDHHMMSSZ' (RFC 4120 §5.2.3); returns ms since epoch. */
 export function readKerberosTime(node: DerNode, path: string): number {
   expectTag(node, TagClass.UNIVERSAL, Universal.GENERALIZED_TIME, false, path);
-  const c = node.content;
-  if (c.length !== 15 || c[14] !== 0x5a) throw malformed(path, 'KerberosTime must be YYYYMMDDHHMMSSZ');
-  // Fourteen ASCII digits read in place (one call per AP-REQ field; no regex, no string).
-  const digit = (i: number): number => {
-    const d = c[i]! - 0x30;
-    if (d < 0 || d > 9) throw malformed(path, `bad KerberosTime '${printable(c)}'`);
-    return d;
-  };
-  const two = (i: number) => digit(i) * 10 + digit(i + 1);
-  const y = two(0) * 100 + two(2);
-  const mo = two(4);
-  const d = two(6);
-  const h = two(8);
-  const mi = two(10);
-  const s = two(12);
+  const { input, contentStart: at } = node;
+  if (node.end - at !== 15 || input[at + 14] !== 0x5a)
+    throw malformed(path, 'KerberosTime must be YYYYMMDDHHMMSSZ');
+  // Fourteen ASCII digits read in place (several per AP-REQ; no regex, no string, no closure).
+  const f = [0, 0, 0, 0, 0, 0, 0];
+  for (let i = 0; i < 14; i++) {
+    const d = input[at + i]! - 0x30;
+    if (d < 0 || d > 9) throw malformed(path, `bad KerberosTime '${printable(node.content)}'`);
+    // Fields: century+year (0-1), month (2), day (3), hour (4), minute (5), second (6).
+    const k = i >> 1;
+    f[k] = f[k]! * 10 + d;
+  }
+  const y = f[0]! * 100 + f[1]!;
+  const mo = f[2]!;
+  const d = f[3]!;
+  const h = f[4]!;
+  const mi = f[5]!;
+  const s = f[6]!;
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
   const days = mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1];
   // Years below 100 would be read by Date.UTC as 1900+; leap seconds (60) are not KerberosTime.
   if (y < 100 || days === undefined || d < 1 || d > days || h > 23 || mi > 59 || s > 59)
-    throw malformed(path, `invalid date '${printable(c)}'`);
+    throw malformed(path, `invalid date '${printable(node.content)}'`);
   return Date.UTC(y, mo - 1, d, h, mi, s);
 }
 
