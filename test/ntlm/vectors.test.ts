@@ -1,7 +1,20 @@
-/** MS-NLMP §4.2 test vectors (test/vectors/ms-nlmp-4.2.json), byte for byte. */
+/**
+ * MS-NLMP §4.2 test vectors (test/vectors/ms-nlmp-4.2.json), byte for byte; the full
+ * messages of §4.2.x.3 are in vectors-messages.test.ts.
+ *
+ * Where each value was checked (the JSON's "provenance" says the same):
+ * - against the Microsoft Learn pages: the §4.2.2 and §4.2.4 challenge flags and AV pair
+ *   values, every value of §4.2.2.4 and §4.2.4.4 (GSS_WrapEx);
+ * - against open-source test files quoting the spec, at least two agreeing per value:
+ *   §4.2.1 inputs, §4.2.2.1-4.2.2.2 (LMOWFv1, NTOWFv1, session base key, both KXKEYs, the
+ *   three encrypted session keys, LMv1/NTLMv1 responses: gss-ntlmssp, go-ntlm, a Lua NTLM
+ *   test), §4.2.3.1-4.2.3.2 and the §4.2.3.4 keys and token (gss-ntlmssp, go-ntlm, pyspnego,
+ *   Chromium), §4.2.4.1-4.2.4.2 (gss-ntlmssp, Chromium, pyspnego).
+ * All values the file held before were confirmed; none had to change.
+ */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fromHex, toHex } from '../../src/core/bytes.ts';
+import { concatBytes, fromHex, toHex } from '../../src/core/bytes.ts';
 import { rc4 } from '../../src/crypto/rc4.ts';
 import { crc32 } from '../../src/providers/ntlm/keystream.ts';
 import {
@@ -62,6 +75,17 @@ describe('MS-NLMP 4.2.2 NTLM v1 Authentication', () => {
     assert.equal(toHex(kx), s.keyExchangeKeyLmKey.hex);
     assert.equal(toHex(rc4(kx, randomKey)), s.encryptedSessionKeyLmKey.hex);
   });
+  it(s.encryptedSessionKeyNonNtSessionKey.section, () => {
+    const kx = kxkey({
+      flags: (flags | F.NTLMSSP_REQUEST_NON_NT_SESSION_KEY) >>> 0,
+      ntlmv2: false,
+      sessionBaseKey: r.sessionBaseKey,
+      lmChallengeResponse: r.lmChallengeResponse,
+      serverChallenge: sc,
+      lmowf: lm,
+    });
+    assert.equal(toHex(rc4(kx, randomKey)), s.encryptedSessionKeyNonNtSessionKey.hex);
+  });
   it(s.ntlmv1Response.section, () => assert.equal(toHex(r.ntChallengeResponse), s.ntlmv1Response.hex));
   it(s.lmv1Response.section, () => assert.equal(toHex(r.lmChallengeResponse), s.lmv1Response.hex));
   it(s.encryptedSessionKey.section, () => {
@@ -83,14 +107,32 @@ describe('MS-NLMP 4.2.2 NTLM v1 Authentication', () => {
         .map((b) => b.toString(16).padStart(2, '0'))
         .join(''),
     );
-    const token = new SessionSecurity(flags, fromHex(s.wrap.exportedSessionKey), 'client').wrap(
-      plaintext,
-      true,
-    );
-    assert.equal(toHex(token.subarray(0, 16)), s.wrap.signature);
+    const key = fromHex(s.wrap.exportedSessionKey);
+    // The example's intermediate values: RC4 (key = the exported key, §3.4.5.3 without
+    // LM_KEY) over the message, then RandomPad (0), CRC32, SeqNum (0).
+    const stream = rc4(key, new Uint8Array(plaintext.length + 12));
+    const ks = (at: number) => toHex(stream.subarray(plaintext.length + at, plaintext.length + at + 4));
+    assert.equal(ks(0), s.wrap.randomPadRc4);
+    assert.equal(ks(8), s.wrap.seqNumRc4);
+    const token = new SessionSecurity(flags, key, 'client').wrap(plaintext, true);
     assert.equal(toHex(token.subarray(16)), s.wrap.sealedData);
-    const out = new SessionSecurity(flags, fromHex(s.wrap.exportedSessionKey), 'server').unwrap(token);
-    assert.deepEqual(out, { message: plaintext, confidential: true });
+    assert.equal(toHex(token.subarray(8, 12)), s.wrap.checksumRc4);
+    assert.equal(toHex(token.subarray(8, 16)), s.wrap.signature.slice(16));
+    // §3.4.4.1 ends by setting RandomPad to 0, as Windows, gss-ntlmssp and pyspnego send it;
+    // the example prints it before that step (RC4(0) = randomPadRc4).
+    assert.equal(toHex(token.subarray(0, 16)), s.wrap.signatureSent);
+    // Both forms verify: the pad carries nothing and is not compared (Samba does the same).
+    for (const signature of [s.wrap.signature, s.wrap.signatureSent]) {
+      const published = concatBytes(fromHex(signature), fromHex(s.wrap.sealedData));
+      const out = new SessionSecurity(flags, key, 'server').unwrap(published);
+      assert.deepEqual(out, { message: plaintext, confidential: true });
+    }
+    // ... but the checksum and sequence number are: flip one bit of each, refused.
+    for (const at of [8, 12]) {
+      const bad = token.slice();
+      bad[at]! ^= 1;
+      assert.throws(() => new SessionSecurity(flags, key, 'server').unwrap(bad), /failed to verify/);
+    }
   });
 });
 
@@ -115,10 +157,12 @@ describe('MS-NLMP 4.2.3 NTLM v1 with Client Challenge', () => {
   it(s.ntlmv1Response.section, () => assert.equal(toHex(r.ntChallengeResponse), s.ntlmv1Response.hex));
   it(s.wrap.section, () => {
     assert.equal(flags & F.NTLMSSP_NEGOTIATE_KEY_EXCH, 0);
-    const token = new SessionSecurity(flags, fromHex(s.wrap.exportedSessionKey), 'client').wrap(
-      plaintext,
-      true,
-    );
+    // 56-bit (no NTLMSSP_NEGOTIATE_128): SEALKEY hashes the first 7 bytes (§3.4.5.3).
+    assert.equal(flags & F.NTLMSSP_NEGOTIATE_128, 0);
+    const exported = fromHex(s.wrap.exportedSessionKey);
+    assert.equal(toHex(sealkey(flags, exported, 'client')), s.wrap.sealKey);
+    assert.equal(toHex(signkey(flags, exported, 'client')!), s.wrap.signKey);
+    const token = new SessionSecurity(flags, exported, 'client').wrap(plaintext, true);
     assert.equal(toHex(token.subarray(0, 16)), s.wrap.signature);
     assert.equal(toHex(token.subarray(16)), s.wrap.sealedData);
   });

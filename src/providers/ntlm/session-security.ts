@@ -8,8 +8,15 @@
  * Signature with extended session security (§3.4.4.2): Version=1, Checksum = first 8 bytes
  * of HMAC_MD5(SigningKey, SeqNum || Message), RC4-encrypted under the sealing stream when
  * KEY_EXCH was negotiated, SeqNum in clear. Without it (§3.4.4.1, legacy): Version=1, then
- * RandomPad(0), CRC32(Message) and SeqNum, each passed through the sealing stream.
+ * RandomPad(0), CRC32(Message) and SeqNum, each passed through the sealing stream, after
+ * which §3.4.4.1 sets RandomPad back to 0 (gss-ntlmssp and pyspnego, tested against
+ * Windows, send 0; the §4.2.2.4 example and Samba send RC4(0)). The pad carries nothing,
+ * so on receipt it is not compared (Samba compares from byte 8 too): both forms verify.
  * Sealing (§3.4.3) encrypts the message first, then makes the signature over the plaintext.
+ *
+ * Without extended session security there is one sealing key (SEALKEY ignores the
+ * direction) and, as §3.4 puts it, operations are half duplex: one RC4 handle and one
+ * sequence counter serve both directions (so do Samba, gss-ntlmssp and pyspnego).
  *
  * Receiving never changes state unless the token verifies (see keystream.ts). NTLM has no
  * flag saying whether the data was sealed, so a token is tried sealed first, then signed
@@ -53,7 +60,8 @@ export class SessionSecurity {
     this.#keyExch = has(flags, F.NTLMSSP_NEGOTIATE_KEY_EXCH);
     const other: KeyMode = mode === 'client' ? 'server' : 'client';
     this.#send = direction(flags, exportedSessionKey, mode);
-    this.#recv = direction(flags, exportedSessionKey, other);
+    // §3.4: without extended session security both directions share one handle and counter.
+    this.#recv = this.#ess ? direction(flags, exportedSessionKey, other) : this.#send;
   }
 
   /** GSS_GetMIC: a 16-byte signature over `message`. */
@@ -71,7 +79,7 @@ export class SessionSecurity {
     const d = this.#recv;
     const cost = this.#streamCost(0);
     const expected = this.#signature(d, message, d.stream.peek(cost), 0);
-    if (!constantTimeEqual(expected, token)) throw badSignature('MIC');
+    if (!this.#matches(expected, token)) throw badSignature('MIC');
     d.stream.advance(cost);
     d.seq = (d.seq + 1) >>> 0;
   }
@@ -98,13 +106,13 @@ export class SessionSecurity {
     const n = data.length;
     let ks = d.stream.peek(n + cost);
     const plain = xor(data, ks);
-    if (constantTimeEqual(this.#signature(d, plain, ks, n), sig)) {
+    if (this.#matches(this.#signature(d, plain, ks, n), sig)) {
       d.stream.advance(n + cost);
       d.seq = (d.seq + 1) >>> 0;
       return { message: plain, confidential: true };
     }
     ks = d.stream.peek(cost);
-    if (constantTimeEqual(this.#signature(d, integrityInput(data, false), ks, 0), sig)) {
+    if (this.#matches(this.#signature(d, integrityInput(data, false), ks, 0), sig)) {
       d.stream.advance(cost);
       d.seq = (d.seq + 1) >>> 0;
       return { message: data.slice(), confidential: false };
@@ -124,7 +132,7 @@ export class SessionSecurity {
   }
 
   dispose(): void {
-    for (const d of [this.#send, this.#recv]) {
+    for (const d of new Set([this.#send, this.#recv])) {
       d.stream.wipe();
       wipe(d.signKeyBytes, d.sealKey);
     }
@@ -146,12 +154,24 @@ export class SessionSecurity {
       putU32(sig, 12, d.seq);
       return sig;
     }
-    // §3.4.4.1: RandomPad (0), CRC32 and SeqNum (XORed with RC4 of zeros) in turn.
+    // §3.4.4.1: RandomPad (0), CRC32 and SeqNum (XORed with RC4 of zeros) in turn; the
+    // pad's key stream is spent, then the field is set to 0.
     const body = new Uint8Array(12);
     putU32(body, 4, crc32(message));
     putU32(body, 8, d.seq);
     sig.set(xor(body, ks.subarray(at, at + 12)), 4);
+    sig.fill(0, 4, 8);
     return sig;
+  }
+
+  /** Compares a received signature; without ESS the RandomPad (bytes 4..8) is not compared. */
+  #matches(expected: Uint8Array, received: Uint8Array): boolean {
+    if (this.#ess) return constantTimeEqual(expected, received);
+    return (
+      received.length === SIGNATURE_SIZE &&
+      constantTimeEqual(expected.subarray(8), received.subarray(8)) &&
+      u32(received, 0) === 1
+    );
   }
 
   /**
