@@ -33,7 +33,7 @@ import {
   parseOptions,
   valued,
 } from './args.ts';
-import { receiveDeadline } from './gss-sample/channel-tools.ts';
+import { decorateChannel, receiveDeadline } from './gss-sample/channel-tools.ts';
 import { displayStatus } from './gss-sample/mit-text.ts';
 import { isTransportError, stageOf } from './gss-sample/protocol-common.ts';
 import { serveSampleConnection } from './gss-sample/server-session.ts';
@@ -174,21 +174,13 @@ function closedLine(stream: ByteStream, how: 'closed' | 'refused', e: unknown): 
  */
 function firstReceiveBy(channel: FrameChannel, deadlineAt: number): FrameChannel {
   let first = Number.isFinite(deadlineAt);
-  return {
-    get codec() {
-      return channel.codec;
-    },
-    get remoteAddress() {
-      return channel.remoteAddress;
-    },
-    send: (frame) => channel.send(frame),
+  return decorateChannel(channel, {
     receive() {
       if (!first) return channel.receive();
       first = false;
       return receiveDeadline(channel, Math.max(1, deadlineAt - Date.now())).receive();
     },
-    close: () => channel.close(),
-  };
+  });
 }
 
 /**

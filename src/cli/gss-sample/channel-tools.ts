@@ -13,8 +13,14 @@ export interface ChannelTap {
   onReceive?(frame: Frame): void;
 }
 
-/** A channel that reports each frame to `tap` as it passes. */
-export function tapChannel(channel: FrameChannel, tap: ChannelTap): FrameChannel {
+/**
+ * `channel` with `send` and/or `receive` replaced; codec, remote address and close pass
+ * through (getters, so a decorated channel reads them live from the one below).
+ */
+export function decorateChannel(
+  channel: FrameChannel,
+  overrides: Partial<Pick<FrameChannel, 'send' | 'receive'>>,
+): FrameChannel {
   return {
     get codec() {
       return channel.codec;
@@ -22,6 +28,15 @@ export function tapChannel(channel: FrameChannel, tap: ChannelTap): FrameChannel
     get remoteAddress() {
       return channel.remoteAddress;
     },
+    send: overrides.send ?? ((frame) => channel.send(frame)),
+    receive: overrides.receive ?? (() => channel.receive()),
+    close: () => channel.close(),
+  };
+}
+
+/** A channel that reports each frame to `tap` as it passes. */
+export function tapChannel(channel: FrameChannel, tap: ChannelTap): FrameChannel {
+  return decorateChannel(channel, {
     async send(frame) {
       tap.onSend?.(frame);
       await channel.send(frame);
@@ -31,21 +46,13 @@ export function tapChannel(channel: FrameChannel, tap: ChannelTap): FrameChannel
       if (frame) tap.onReceive?.(frame);
       return frame;
     },
-    close: () => channel.close(),
-  };
+  });
 }
 
 /** A channel whose `receive()` fails with TimeoutError after `ms` without a frame. */
 export function receiveDeadline(channel: FrameChannel, ms: number | undefined): FrameChannel {
   if (ms === undefined || ms <= 0 || !Number.isFinite(ms)) return channel;
-  return {
-    get codec() {
-      return channel.codec;
-    },
-    get remoteAddress() {
-      return channel.remoteAddress;
-    },
-    send: (frame) => channel.send(frame),
+  return decorateChannel(channel, {
     receive() {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const deadline = new Promise<never>((_, reject) => {
@@ -56,6 +63,5 @@ export function receiveDeadline(channel: FrameChannel, ms: number | undefined): 
       });
       return Promise.race([channel.receive(), deadline]).finally(() => clearTimeout(timer));
     },
-    close: () => channel.close(),
-  };
+  });
 }
