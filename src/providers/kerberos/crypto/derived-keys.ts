@@ -57,6 +57,7 @@ export function forgetDerivedKeys(base: Uint8Array): void {
   for (const k of perKey.values()) {
     cbcKeys.get(k)?.key.dispose();
     cbcKeys.delete(k);
+    macKeys.get(k)?.dispose();
     macKeys.delete(k);
     k.fill(0);
   }
