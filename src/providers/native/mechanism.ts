@@ -26,11 +26,8 @@ import { defaultClock } from '../../core/random.ts';
 import { acquireCredential, type NativeCredentialOptions, releaseCredential } from './credentials.ts';
 import { applyEnvironment, loadGssapi, platform } from './ffi/load.ts';
 import { GssapiContext } from './gssapi-context.ts';
-import { importName, NativeOids, nameTypeOf, releaseName } from './names.ts';
-import { SspiContext } from './sspi-context.ts';
-import { loadSspi, SSPI_PACKAGES } from './sspi-library.ts';
-
-export type NativeMech = 'kerberos' | 'spnego' | 'ntlm';
+import { importName, type NativeMech, nameTypeOf, releaseName, resolveMech } from './names.ts';
+import { sspi } from './sspi-mechanism.ts';
 
 export interface NativeOptions {
   /** The mechanism the library should use: a name or a dotted OID. Default 'kerberos'. */
@@ -50,45 +47,15 @@ export interface NativeOptions {
   clock?: Clock;
 }
 
-const MECH_OIDS: Record<NativeMech, string> = {
-  kerberos: NativeOids.KERBEROS,
-  spnego: NativeOids.SPNEGO,
-  ntlm: NativeOids.NTLM,
-};
-
-export function resolveMech(mech: NativeOptions['mech']): string {
-  if (mech === undefined) return NativeOids.KERBEROS;
-  const known = MECH_OIDS[mech as NativeMech];
-  if (known) return known;
-  if (/^[0-2](\.\d+)+$/.test(mech)) return mech;
-  throw gssError(
-    'BAD_MECH',
-    `unknown native mechanism ${JSON.stringify(mech)} (kerberos, spnego, ntlm or a dotted OID)`,
-  );
-}
-
 /** The platform's GSS-API as a Mechanism. */
 export function native(options: NativeOptions = {}): Mechanism {
   const oid = resolveMech(options.mech);
   const clock = options.clock ?? defaultClock;
   let environmentApplied = false;
-  /** Windows: SSPI (secur32.dll). Typechecked, not run on CI (see sspi-context.ts). */
+  /** Windows: SSPI (secur32.dll) through sspi(), with its defaults (see sspi-mechanism.ts). */
   const createSspiContext = async (role: Role, ctx: ContextOptions): Promise<SecurityContext> => {
-    const pkg = SSPI_PACKAGES[oid];
-    if (!pkg) throw gssError('BAD_MECH', `no SSPI package for ${oid}`);
-    if (role === 'initiator' && !ctx.target)
-      throw gssError('INVALID_ARGUMENT', 'the initiator needs a target (service/host SPN)');
     const principal = role === 'initiator' ? options.credentials?.principal : undefined;
-    return new SspiContext({
-      lib: await loadSspi(),
-      role,
-      package: pkg,
-      mechOid: oid,
-      flags: ctx.flags ?? DEFAULT_FLAGS,
-      ...(ctx.target ? { target: ctx.target } : {}),
-      ...(ctx.channelBindings ? { channelBindings: ctx.channelBindings } : {}),
-      ...(principal ? { principal } : {}),
-    });
+    return await sspi({ mech: oid, ...(principal ? { principal } : {}) }).createContext(role, ctx);
   };
   return {
     name: 'native',

@@ -31,6 +31,27 @@ export const NativeOids = {
   NT_KRB5_PRINCIPAL: '1.2.840.113554.1.2.2.1',
 } as const;
 
+/** The mechanisms native() and sspi() know by name. */
+export type NativeMech = 'kerberos' | 'spnego' | 'ntlm';
+
+const MECH_OIDS: Record<NativeMech, string> = {
+  kerberos: NativeOids.KERBEROS,
+  spnego: NativeOids.SPNEGO,
+  ntlm: NativeOids.NTLM,
+};
+
+/** A mechanism name or dotted OID (NativeOptions.mech) as a dotted OID; default Kerberos. */
+export function resolveMech(mech: NativeMech | (string & {}) | undefined): string {
+  if (mech === undefined) return NativeOids.KERBEROS;
+  const known = MECH_OIDS[mech as NativeMech];
+  if (known) return known;
+  if (/^[0-2](\.\d+)+$/.test(mech)) return mech;
+  throw gssError(
+    'BAD_MECH',
+    `unknown native mechanism ${JSON.stringify(mech)} (kerberos, spnego, ntlm or a dotted OID)`,
+  );
+}
+
 const oidCache = new WeakMap<NativeGssapi, Map<string, bigint>>();
 
 /** A gss_OID (native gss_OID_desc) for a dotted OID, kept for the process lifetime. */

@@ -13,7 +13,7 @@
 import { gssError } from '../../core/errors.ts';
 import { DEFAULT_FLAGS } from '../../core/flags.ts';
 import type { ContextOptions, Mechanism, Role, SecurityContext } from '../../core/mechanism.ts';
-import { type NativeMech, resolveMech } from './mechanism.ts';
+import { type NativeMech, resolveMech } from './names.ts';
 import { loadSspi, type NativeSspi, SSPI_PACKAGES } from './sspi-library.ts';
 import { SspiContext } from './sspi-context.ts';
 import type { SspiQuirks } from './sspi-quirks.ts';
