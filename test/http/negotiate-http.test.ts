@@ -23,7 +23,9 @@ import {
   toBase64,
 } from '../../src/http/index.ts';
 import { NTLM_OID, negotiate } from '../../src/providers/spnego/index.ts';
-import { mitOnly, run, type SpnegoRealm, startSpnegoRealm } from '../spnego/fixture.ts';
+import { type SpnegoRealm, startSpnegoRealm } from '../spnego/fixture.ts';
+import { mitOnly } from '../support/mit-realm.ts';
+import { runProgram } from '../support/processes.ts';
 import { mockAs } from '../spnego/support.ts';
 import { serve } from './serve.ts';
 
@@ -164,10 +166,14 @@ describe('HTTP Negotiate with MIT Kerberos: curl --negotiate and negotiateFetch'
   });
 
   it('curl --negotiate (Debian curl, GSS-API/SPNEGO, MIT credentials) authenticates', OPT, async () => {
-    const version = await run('curl', ['-V'], {});
+    const version = await runProgram('curl', ['-V'], {});
     assert.match(version.output, /SPNEGO/, 'this curl is built without SPNEGO');
     const url = server.url.replace('127.0.0.1', 'localhost');
-    const r = await run('curl', ['-sS', '--negotiate', '-u', ':', '-w', '\\n%{http_code}', url], k.env);
+    const r = await runProgram(
+      'curl',
+      ['-sS', '--negotiate', '-u', ':', '-w', '\\n%{http_code}', url],
+      k.env,
+    );
     assert.equal(r.code, 0, r.output);
     assert.match(r.output, /hello alice@EXAMPLE\.TEST\n\n200$/);
   });

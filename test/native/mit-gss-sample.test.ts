@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { main as clientMain } from '../../src/cli/client.ts';
 import { main as serverMain } from '../../src/cli/server.ts';
 import { captureIo, eventually } from '../cli/cli-support.ts';
-import { randomPort, runProgram, startMitGssServer } from '../kerberos/gss/fixture.ts';
+import { randomPort, runProgram, startMitGssServer } from '../support/processes.ts';
 import { type NativeRealm, nativeOnly, startNativeRealm } from './support.ts';
 
 const OPT = await nativeOnly();
@@ -50,10 +50,7 @@ describe('native() with MIT gss-server and gss-client', { timeout: 120_000 }, ()
           if (!REFUSED.test(out)) break;
           await new Promise((res) => setTimeout(res, 50));
         }
-        const done = await Promise.race([
-          server.done(),
-          new Promise<number>((res) => setTimeout(() => res(-1), 5000)),
-        ]);
+        const done = await server.done(5000);
         server.kill();
         serverOut = server.output;
         if (REFUSED.test(out)) continue;

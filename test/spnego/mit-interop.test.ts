@@ -16,16 +16,9 @@ import { parseServerArgs, startServer } from '../../src/cli/server.ts';
 import { ntlm } from '../../src/providers/ntlm/index.ts';
 import { negotiate } from '../../src/providers/spnego/index.ts';
 import { captureIo } from '../cli/cli-support.ts';
-import {
-  mitOnly,
-  NTLM_PASSWORD,
-  NTLM_USER,
-  randomPort,
-  run,
-  type SpnegoRealm,
-  startMitServer,
-  startSpnegoRealm,
-} from './fixture.ts';
+import { mitOnly } from '../support/mit-realm.ts';
+import { randomPort, runProgram, startMitGssServer } from '../support/processes.ts';
+import { NTLM_PASSWORD, NTLM_USER, type SpnegoRealm, startSpnegoRealm } from './fixture.ts';
 
 const OPT = mitOnly();
 
@@ -50,7 +43,7 @@ const count = (text: string, re: RegExp) => (text.match(new RegExp(re, 'g')) ?? 
 async function gssockToMit(args: string[], env: Record<string, string>) {
   for (let attempt = 0; ; attempt++) {
     const port = randomPort();
-    const server = startMitServer(port, ['-keytab', k.keytab, 'host@localhost'], env);
+    const server = startMitGssServer(port, ['-keytab', k.keytab, 'host@localhost'], env);
     let io = captureIo(env);
     let code = 1;
     for (let i = 0; i < 40; i++) {
@@ -66,7 +59,7 @@ async function gssockToMit(args: string[], env: Record<string, string>) {
       server.kill();
       continue;
     }
-    await server.done();
+    await server.done(5000);
     server.kill();
     return { code, out: io.stdoutText + io.stderrText, server: server.output };
   }
@@ -97,7 +90,7 @@ async function mitToGssock(clientArgs: string[], env: Record<string, string>) {
   });
   const io = captureIo(env);
   const server = await startServer(settings, io, mechanism);
-  const client = await run(
+  const client = await runProgram(
     'gss-client',
     ['-port', String(server.port), '-spnego', ...clientArgs, '127.0.0.1', 'host@localhost', 'hello gssock'],
     env,

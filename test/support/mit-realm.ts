@@ -114,6 +114,11 @@ export function mitSkip(): string | false {
   return `SKIPPED LOUDLY: ${reason}`;
 }
 
+/** `it`/`describe` options: run, or skip loudly outside CI (mitSkip throws in CI when MIT is missing). */
+export function mitOnly(): { skip?: string } {
+  const reason = mitSkip();
+  return reason ? { skip: reason } : {};
+}
 /** Test-context style: `if (!requireMit(t)) return;` skips the test (or fails in CI). */
 export function requireMit(t?: { skip?: (reason?: string) => void }): boolean {
   const reason = mitSkip();

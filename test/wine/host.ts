@@ -14,7 +14,7 @@ import { main as clientMain } from '../../src/cli/client.ts';
 import { main as serverMain } from '../../src/cli/server.ts';
 import { Flags } from '../../src/core/flags.ts';
 import { captureIo, eventually } from '../cli/cli-support.ts';
-import { randomPort, runProgram, startMitGssServer } from '../kerberos/gss/fixture.ts';
+import { randomPort, runProgram, startMitGssServer } from '../support/processes.ts';
 import { gssNtlmsspMissing } from '../ntlm/mit-ntlm.ts';
 import { startMitRealm } from '../support/mit-realm.ts';
 import { WINE_SSPI } from '../../src/providers/native/sspi-quirks.ts';
@@ -134,10 +134,7 @@ async function main(): Promise<number> {
               krbEnv,
               work,
             ).result;
-            const code = await Promise.race([
-              server.done(),
-              new Promise<number>((res) => setTimeout(() => res(-1), 10_000)),
-            ]);
+            const code = await server.done(10_000);
             server.kill();
             expectAgent(r);
             expect(code === 0, `MIT gss-server exited ${code}`, server.output);
@@ -304,7 +301,7 @@ async function main(): Promise<number> {
           krbEnv,
           work,
         ).result;
-        await Promise.race([server.done(), new Promise((res) => setTimeout(res, 10_000))]);
+        await server.done(10_000);
         server.kill();
         expect(!r.ok, 'the agent should fail when MIT refuses the token', r);
         expect(
@@ -334,10 +331,7 @@ async function main(): Promise<number> {
             ntlmEnv,
             work,
           ).result;
-          const code = await Promise.race([
-            server.done(),
-            new Promise<number>((res) => setTimeout(() => res(-1), 10_000)),
-          ]);
+          const code = await server.done(10_000);
           server.kill();
           expect(r.ok, `agent failed: ${r.error}`, `MIT gss-server (exit ${code}):\n${server.output}`);
           expectAgent(r);

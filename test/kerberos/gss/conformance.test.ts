@@ -7,7 +7,8 @@
 import { after, before, describe, it } from 'node:test';
 import { kerberos } from '../../../src/providers/kerberos/gss/mechanism.ts';
 import { defineConformanceSuite } from '../../../src/testing/index.ts';
-import { type KerberosRealm, mitOnly, startKerberosRealm } from './fixture.ts';
+import { mitOnly } from '../../support/mit-realm.ts';
+import { type KerberosRealm, startKerberosRealm } from './fixture.ts';
 
 const OPT = mitOnly();
 let k: KerberosRealm | undefined;

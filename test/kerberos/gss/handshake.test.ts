@@ -18,7 +18,9 @@ import { memoryReplayCache } from '../../../src/providers/kerberos/gss/replay-ca
 import { memoryPair } from '../../../src/transport/adapters/memory.ts';
 import { frameChannel } from '../../../src/transport/frame-channel.ts';
 import { u32be } from '../../../src/transport/framing/index.ts';
-import { ENCTYPES, type KerberosRealm, mitOnly, runProgram, startKerberosRealm } from './fixture.ts';
+import { mitOnly } from '../../support/mit-realm.ts';
+import { runProgram } from '../../support/processes.ts';
+import { ENCTYPES, type KerberosRealm, startKerberosRealm } from './fixture.ts';
 
 const OPT = mitOnly();
 let k: KerberosRealm;

@@ -18,16 +18,9 @@ import { main as clientMain } from '../../../src/cli/client.ts';
 import { kerberosFactory } from '../../../src/cli/kerberos-factory.ts';
 import { parseServerArgs, main as serverMain, startServer } from '../../../src/cli/server.ts';
 import { captureIo, eventually } from '../../cli/cli-support.ts';
-import {
-  ENCTYPE_NAMES,
-  ENCTYPES,
-  type KerberosRealm,
-  mitOnly,
-  randomPort,
-  runProgram,
-  startKerberosRealm,
-  startMitGssServer,
-} from './fixture.ts';
+import { mitOnly } from '../../support/mit-realm.ts';
+import { randomPort, runProgram, startMitGssServer } from '../../support/processes.ts';
+import { ENCTYPE_NAMES, ENCTYPES, type KerberosRealm, startKerberosRealm } from './fixture.ts';
 
 const root = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', '..', '..');
 
@@ -67,10 +60,7 @@ async function gssockClientVsMit(clientArgs: string[], service = 'host', keytab?
       server.kill();
       continue;
     }
-    const serverCode = await Promise.race([
-      server.done(),
-      new Promise<number>((r) => setTimeout(() => r(-1), 5000)),
-    ]);
+    const serverCode = await server.done(5000);
     server.kill();
     return { code, out: io.stdoutText + io.stderrText, server: server.output, serverCode };
   }
