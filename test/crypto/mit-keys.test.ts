@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { toHex } from '../../src/core/bytes.ts';
 import { getEnctype } from '../../src/providers/kerberos/crypto/index.ts';
+import { MIT_ENCTYPE_NAMES } from '../support/mit-realm.ts';
 
 const inCi = Boolean(process.env.CI);
 const hasKtutil = spawnSync('ktutil', ['-V'], { encoding: 'utf8' }).error === undefined;
@@ -20,13 +21,7 @@ const skip =
 
 const PRINCIPAL = 'alice@EXAMPLE.TEST';
 const SALT = 'EXAMPLE.TESTalice';
-const ENCTYPES: Array<[number, string]> = [
-  [17, 'aes128-cts-hmac-sha1-96'],
-  [18, 'aes256-cts-hmac-sha1-96'],
-  [19, 'aes128-cts-hmac-sha256-128'],
-  [20, 'aes256-cts-hmac-sha384-192'],
-  [23, 'arcfour-hmac'],
-];
+const ENCTYPES = MIT_ENCTYPE_NAMES;
 // ASCII, Latin-1 (UTF-8 two-byte, UTF-16 one unit) and a non-BMP character (surrogates).
 const PASSWORDS = ['Secret-123', 'Pässwörd-ç', 'clef \u{1D11E} key'];
 

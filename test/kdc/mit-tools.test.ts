@@ -9,16 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { startKdc } from '../../src/kdc/index.ts';
-import { findMitTool, mitSkip } from '../support/mit-realm.ts';
+import { findMitTool, MIT_ENCTYPE_NAMES, mitSkip } from '../support/mit-realm.ts';
 import { runTool, startTool } from './support.ts';
 
-const ENCTYPES: Array<[number, string]> = [
-  [17, 'aes128-cts-hmac-sha1-96'],
-  [18, 'aes256-cts-hmac-sha1-96'],
-  [19, 'aes128-cts-hmac-sha256-128'],
-  [20, 'aes256-cts-hmac-sha384-192'],
-  [23, 'arcfour-hmac'],
-];
+const ENCTYPES = MIT_ENCTYPE_NAMES;
 
 function skipReason(): string | false {
   const base = mitSkip();

@@ -76,6 +76,15 @@ export interface MitRealm {
   stop(): Promise<void>;
 }
 
+/** MIT's names (krb5.conf(5) "Encryption types") of the enctypes gssock implements, by number. */
+export const MIT_ENCTYPE_NAMES: ReadonlyArray<readonly [etype: number, name: string]> = [
+  [17, 'aes128-cts-hmac-sha1-96'],
+  [18, 'aes256-cts-hmac-sha1-96'],
+  [19, 'aes128-cts-hmac-sha256-128'],
+  [20, 'aes256-cts-hmac-sha384-192'],
+  [23, 'arcfour-hmac'],
+];
+
 export const DEFAULT_ENCTYPES = [
   'aes256-cts-hmac-sha1-96',
   'aes128-cts-hmac-sha1-96',

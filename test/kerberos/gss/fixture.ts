@@ -6,16 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type MitRealm, startMitRealm } from '../../support/mit-realm.ts';
+import { MIT_ENCTYPE_NAMES, type MitRealm, startMitRealm } from '../../support/mit-realm.ts';
 
-export const ENCTYPE_NAMES: Record<number, string> = {
-  17: 'aes128-cts-hmac-sha1-96',
-  18: 'aes256-cts-hmac-sha1-96',
-  19: 'aes128-cts-hmac-sha256-128',
-  20: 'aes256-cts-hmac-sha384-192',
-  23: 'arcfour-hmac',
-};
-export const ENCTYPES = [17, 18, 19, 20, 23];
+export const ENCTYPE_NAMES: Record<number, string> = Object.fromEntries(MIT_ENCTYPE_NAMES);
+export const ENCTYPES = MIT_ENCTYPE_NAMES.map(([etype]) => etype);
 
 export interface KerberosRealm {
   realm: MitRealm;
