@@ -4,6 +4,7 @@
  * feature detection) so nothing written just before exit is lost.
  */
 import process from 'node:process';
+import { concatBytes } from '../core/bytes.ts';
 import type { CliIo } from './io.ts';
 
 interface DenoStdio {
@@ -30,15 +31,7 @@ async function readAllStdin(): Promise<string> {
   for await (const chunk of process.stdin as AsyncIterable<Uint8Array | string>) {
     chunks.push(typeof chunk === 'string' ? encoder.encode(chunk) : chunk);
   }
-  let length = 0;
-  for (const c of chunks) length += c.length;
-  const all = new Uint8Array(length);
-  let at = 0;
-  for (const c of chunks) {
-    all.set(c, at);
-    at += c.length;
-  }
-  return new TextDecoder().decode(all);
+  return new TextDecoder().decode(concatBytes(...chunks));
 }
 
 /** A CliIo bound to this process's stdio, environment and working directory. */
