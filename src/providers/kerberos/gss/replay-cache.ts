@@ -9,7 +9,6 @@
  * `ReplayCache` is an interface so a service running several processes can plug in a shared
  * store (Redis SET NX PX, a database unique key); `memoryReplayCache()` is the default.
  */
-import { toHex } from '../../../core/bytes.ts';
 import { digest } from '../../../crypto/hash.ts';
 
 export interface ReplayEntry {
@@ -32,9 +31,14 @@ export interface ReplayCache {
   checkAndStore(entry: ReplayEntry, expiresAt: number): boolean | Promise<boolean>;
 }
 
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 /** The tag of an authenticator ciphertext. */
 export function replayTag(authenticatorCipher: Uint8Array): string {
-  return toHex(digest('sha256', authenticatorCipher).subarray(0, 16));
+  const h = digest('sha256', authenticatorCipher);
+  let s = '';
+  for (let i = 0; i < 16; i++) s += HEX[h[i]!];
+  return s;
 }
 
 /** The string a store can use as its key. */
@@ -49,17 +53,25 @@ export interface MemoryReplayCacheOptions {
   clock?: () => number;
 }
 
-/** An in-memory replay cache, bounded in size, with expiry. */
+/**
+ * An in-memory replay cache, bounded in size, with expiry. Entries are also kept in a
+ * first-in first-out queue (key and expiry), which is close to expiry order (expiry =
+ * ctime + a fixed skew): expired entries are dropped from its front on every call, and when
+ * full the oldest goes. Walking the Map itself from its front instead (entries.keys()) costs
+ * O(deleted slots) per call until the Map rehashes: 50-70 us a call once full at 100 000.
+ */
 export function memoryReplayCache(options: MemoryReplayCacheOptions = {}): ReplayCache & { size(): number } {
   const max = options.maxEntries ?? 100_000;
   const clock = options.clock ?? Date.now;
-  // Insertion order is close to expiry order (expiry = ctime + fixed skew).
   const entries = new Map<string, number>();
-  const purge = (now: number) => {
-    for (const [k, exp] of entries) {
-      if (exp > now) break;
-      entries.delete(k);
-    }
+  let keys: string[] = [];
+  let expiries: number[] = [];
+  let head = 0;
+  /** Drops the queue's front entry (unless its key was stored again since, later in the queue). */
+  const dropFront = () => {
+    const k = keys[head]!;
+    if (entries.get(k) === expiries[head]) entries.delete(k);
+    head++;
   };
   return {
     checkAndStore(entry, expiresAt) {
@@ -67,18 +79,19 @@ export function memoryReplayCache(options: MemoryReplayCacheOptions = {}): Repla
       const now = clock();
       const seen = entries.get(key);
       if (seen !== undefined && seen > now) return false;
-      if (entries.size >= max) {
-        purge(now);
-        // Still full: forget the oldest. A bound is needed against memory exhaustion; the
-        // evicted authenticators are the ones closest to leaving the skew window anyway.
-        while (entries.size >= max) {
-          const oldest = entries.keys().next().value;
-          if (oldest === undefined) break;
-          entries.delete(oldest);
-        }
+      while (head < keys.length && expiries[head]! <= now) dropFront();
+      // A bound is needed against memory exhaustion; the evicted authenticators are the ones
+      // closest to leaving the skew window anyway.
+      while (entries.size >= max && head < keys.length) dropFront();
+      if (head > 1024 && head * 2 > keys.length) {
+        keys = keys.slice(head);
+        expiries = expiries.slice(head);
+        head = 0;
       }
       entries.delete(key);
       entries.set(key, expiresAt);
+      keys.push(key);
+      expiries.push(expiresAt);
       return true;
     },
     size: () => entries.size,
