@@ -27,10 +27,10 @@ import { NameType } from '../constants.ts';
 import { type Keytab, parseKeytab } from '../keytab.ts';
 import { KRB5_MECH_OID } from '../messages/gss-token.ts';
 import type { Principal } from '../types.ts';
-import { KerberosAcceptor } from './acceptor.ts';
-import { type AcceptorNamePattern, parseAcceptorName } from './acceptor-names.ts';
+import { type AcceptorSettings, KerberosAcceptor } from './acceptor.ts';
+import { parseAcceptorName } from './acceptor-names.ts';
 import { InitiatorCredentials, type InitiatorCredentialOptions } from './credentials.ts';
-import { KerberosInitiator } from './initiator.ts';
+import { KerberosInitiator, type InitiatorSettings } from './initiator.ts';
 import { memoryReplayCache, type ReplayCache } from './replay-cache.ts';
 import { DecryptedTickets } from './ticket-cache.ts';
 
@@ -94,6 +94,23 @@ export function resolveTarget(
   };
 }
 
+function initiatorSettingsFor(
+  options: KerberosOptions,
+  allowRc4: boolean,
+  clock: Clock,
+  random: RandomSource,
+): InitiatorSettings {
+  const credentials = new InitiatorCredentials(options);
+  return {
+    credentials,
+    resolveTarget: (t) => resolveTarget(t, credentials.clientRealm, options.realmForHost),
+    mechOid: KERBEROS_OID,
+    allowRc4,
+    clock,
+    random,
+  };
+}
+
 /** The Kerberos mechanism. */
 export function kerberos(options: KerberosOptions = {}): Mechanism {
   const clock = options.clock ?? defaultClock;
@@ -110,7 +127,9 @@ export function kerberos(options: KerberosOptions = {}): Mechanism {
   const baseNames = (options.acceptorNames ?? []).map(parseAcceptorName);
   const replayCache =
     options.replayCache === false ? undefined : (options.replayCache ?? memoryReplayCache({ clock }));
-  let credentials: InitiatorCredentials | undefined;
+  // Made once (with the credentials) and shared by every initiator context.
+  let initiatorSettings: InitiatorSettings | undefined;
+  let acceptorSettings: AcceptorSettings | undefined;
   const tc = options.ticketCache ?? true;
   const tickets = tc === false ? undefined : new DecryptedTickets(tc === true ? undefined : tc.maxEntries);
   const hasInitiatorCreds =
@@ -126,40 +145,26 @@ export function kerberos(options: KerberosOptions = {}): Mechanism {
             'NO_CREDENTIALS',
             'no Kerberos initiator credentials (ccache, password or client keytab)',
           );
-        credentials ??= new InitiatorCredentials(options);
-        const creds = credentials;
-        return new KerberosInitiator(
-          {
-            credentials: creds,
-            resolveTarget: (t) => resolveTarget(t, creds.clientRealm, options.realmForHost),
-            mechOid: KERBEROS_OID,
-            allowRc4,
-            clock,
-            random,
-          },
-          ctx,
-        );
+        initiatorSettings ??= initiatorSettingsFor(options, allowRc4, clock, random);
+        return new KerberosInitiator(initiatorSettings, ctx);
       }
       if (role !== 'acceptor') throw gssError('INVALID_ARGUMENT', `unknown role ${String(role)}`);
       if (!keytab || keytab.entries.length === 0)
         throw gssError('NO_CREDENTIALS', 'no Kerberos acceptor keys (keytab) configured');
-      let names: readonly AcceptorNamePattern[] = baseNames;
-      if (ctx.acceptorName !== undefined) names = [parseAcceptorName(ctx.acceptorName)];
-      return new KerberosAcceptor(
-        {
-          keytab,
-          names,
-          replayCache,
-          clockSkewMs: skewSeconds * 1000,
-          allowRc4,
-          requireChannelBindings: options.requireChannelBindings ?? false,
-          clock,
-          random,
-          ...(tickets ? { tickets } : {}),
-        },
-        ctx,
-        names,
-      );
+      acceptorSettings ??= {
+        keytab,
+        names: baseNames,
+        replayCache,
+        clockSkewMs: skewSeconds * 1000,
+        allowRc4,
+        requireChannelBindings: options.requireChannelBindings ?? false,
+        clock,
+        random,
+        ...(tickets ? { tickets } : {}),
+      };
+      if (ctx.acceptorName === undefined) return new KerberosAcceptor(acceptorSettings, ctx, baseNames);
+      const names = [parseAcceptorName(ctx.acceptorName)];
+      return new KerberosAcceptor({ ...acceptorSettings, names }, ctx, names);
     },
   };
 }
