@@ -48,7 +48,11 @@ export function parsePrincipal(text: string, defaultRealm?: string, nameType?: n
   return { realm: finalRealm, name: { nameType: type, nameString: components } };
 }
 
+/** Characters escapeComponent rewrites; most names have none (fast path). */
+const NEEDS_ESCAPE = /[\\@/\n\t\b\0]/;
+
 function escapeComponent(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return s;
   let out = '';
   for (const c of s) {
     if (c === '\\' || c === '@' || c === '/') out += `\\${c}`;
