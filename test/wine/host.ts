@@ -18,7 +18,7 @@ import { randomPort, runProgram, startMitGssServer } from '../support/processes.
 import { gssNtlmsspMissing } from '../ntlm/mit-ntlm.ts';
 import { startMitRealm } from '../support/mit-realm.ts';
 import { WINE_SSPI } from '../../src/providers/native/sspi-quirks.ts';
-import type { AgentResult } from './agent.ts';
+import type { AgentJob, AgentResult } from './agent.ts';
 import { missingPieces, runAgent, type WinRuntime } from './wine-runner.ts';
 
 const STARTED = Date.now();
@@ -68,6 +68,20 @@ function expectAgent(r: AgentResult, wantContexts = 1): void {
   );
 }
 
+/** `peer` unsealed both of the agent's messages, and the agent verified both of `peer`'s MICs. */
+function expectBothMessages(peer: string, peerOutput: string, r: AgentResult): void {
+  expect(
+    count(peerOutput, new RegExp(`Received message: "${MESSAGE}"`, 'g')) === 2,
+    `${peer} did not unwrap both messages`,
+    peerOutput,
+  );
+  expect(
+    count(r.log.join(''), /Signature verified\./g) === 2,
+    `the SSPI side did not verify ${peer}'s MICs`,
+    r.log.join(''),
+  );
+}
+
 async function main(): Promise<number> {
   const missing = missingPieces();
   const ntlmMissing = gssNtlmsspMissing();
@@ -90,6 +104,34 @@ async function main(): Promise<number> {
     const userFile = join(work, 'ntlm-users');
     writeFileSync(userFile, `${NTLM_ID.domain}:${NTLM_ID.user}:${NTLM_ID.password}\n`);
     const ntlmEnv = { NTLM_USER_FILE: userFile, KRB5_CONFIG: '/dev/null', KRB5RCACHETYPE: 'none' };
+    /** The SSPI Kerberos initiator (mutual authentication) against the server on `port`. */
+    const kerberosInitiator = (
+      rt: WinRuntime,
+      port: number,
+      extra: Partial<Omit<AgentJob, 'out' | 'ready'>> = {},
+    ) =>
+      runAgent(
+        rt,
+        { mode: 'client', mech: 'kerberos', port, target: 'host/localhost', mutual: true, ...extra },
+        krbEnv,
+        work,
+      ).result;
+    /** The SSPI NTLM initiator (explicit identity) sending two messages to the server on `port`. */
+    const ntlmInitiator = (rt: WinRuntime, port: number) =>
+      runAgent(
+        rt,
+        {
+          mode: 'client',
+          mech: 'ntlm',
+          port,
+          target: 'host/localhost',
+          identity: NTLM_ID,
+          message: MESSAGE,
+          count: 2,
+        },
+        ntlmEnv,
+        work,
+      ).result;
 
     for (const rt of ['node', 'bun'] as WinRuntime[]) {
       await scenario(
@@ -119,21 +161,7 @@ async function main(): Promise<number> {
           async () => {
             const port = randomPort();
             const server = startMitGssServer(port, ['-keytab', keytab, 'host@localhost'], krbEnv);
-            const r = await runAgent(
-              rt,
-              {
-                mode: 'client',
-                mech: 'kerberos',
-                port,
-                target: 'host/localhost',
-                mutual: true,
-                encrypt,
-                message: MESSAGE,
-                count: 2,
-              },
-              krbEnv,
-              work,
-            ).result;
+            const r = await kerberosInitiator(rt, port, { encrypt, message: MESSAGE, count: 2 });
             const code = await server.done(10_000);
             server.kill();
             expectAgent(r);
@@ -143,16 +171,7 @@ async function main(): Promise<number> {
               'MIT did not name alice',
               server.output,
             );
-            expect(
-              count(server.output, new RegExp(`Received message: "${MESSAGE}"`, 'g')) === 2,
-              'MIT did not unwrap both messages',
-              server.output,
-            );
-            expect(
-              count(r.log.join(''), /Signature verified\./g) === 2,
-              "the SSPI side did not verify MIT's MICs",
-              r.log.join(''),
-            );
+            expectBothMessages('MIT', server.output, r);
             expect((r.info!.flags & Flags.MUTUAL) !== 0, 'MUTUAL not granted', r.info);
             expect(
               r.counts!.calls.EncryptMessage === 2 && r.counts!.calls.VerifySignature === 2,
@@ -171,35 +190,13 @@ async function main(): Promise<number> {
           io,
         );
         await eventually(() => /listening on/.test(io.stderrText), 'gssock server listening');
-        const r = await runAgent(
-          rt,
-          {
-            mode: 'client',
-            mech: 'kerberos',
-            port,
-            target: 'host/localhost',
-            mutual: true,
-            message: MESSAGE,
-            count: 2,
-          },
-          krbEnv,
-          work,
-        ).result;
+        const r = await kerberosInitiator(rt, port, { message: MESSAGE, count: 2 });
         const code = await serving;
         const out = io.stdoutText + io.stderrText;
         expectAgent(r);
         expect(code === 0, `gssock server exited ${code}`, out);
         expect(/Accepted connection: "alice@EXAMPLE\.TEST"/.test(out), 'gssock did not name alice', out);
-        expect(
-          count(out, new RegExp(`Received message: "${MESSAGE}"`, 'g')) === 2,
-          'gssock did not unwrap both messages',
-          out,
-        );
-        expect(
-          count(r.log.join(''), /Signature verified\./g) === 2,
-          "the SSPI side did not verify gssock's MICs",
-          r.log.join(''),
-        );
+        expectBothMessages('gssock', out, r);
       });
 
       for (const [peer, nx] of [
@@ -261,19 +258,7 @@ async function main(): Promise<number> {
         async () => {
           const port = randomPort();
           const server = startMitGssServer(port, ['-keytab', keytab, 'host@localhost'], krbEnv);
-          const r = await runAgent(
-            rt,
-            {
-              mode: 'client',
-              mech: 'kerberos',
-              port,
-              target: 'host/localhost',
-              mutual: true,
-              quirks: 'windows',
-            },
-            krbEnv,
-            work,
-          ).result;
+          const r = await kerberosInitiator(rt, port, { quirks: 'windows' });
           server.kill();
           expect(
             !r.ok && /SEC_E_INCOMPLETE_MESSAGE/.test(r.error ?? ''),
@@ -287,20 +272,7 @@ async function main(): Promise<number> {
         const port = randomPort();
         const server = startMitGssServer(port, ['-keytab', keytab, 'host@localhost'], krbEnv);
         const quirks = { ...WINE_SSPI, kerberosWrapLayout: 'windows' as const };
-        const r = await runAgent(
-          rt,
-          {
-            mode: 'client',
-            mech: 'kerberos',
-            port,
-            target: 'host/localhost',
-            mutual: true,
-            quirks,
-            message: MESSAGE,
-          },
-          krbEnv,
-          work,
-        ).result;
+        const r = await kerberosInitiator(rt, port, { quirks, message: MESSAGE });
         await server.done(10_000);
         server.kill();
         expect(!r.ok, 'the agent should fail when MIT refuses the token', r);
@@ -317,35 +289,13 @@ async function main(): Promise<number> {
         async () => {
           const port = randomPort();
           const server = startMitGssServer(port, ['host@localhost'], ntlmEnv);
-          const r = await runAgent(
-            rt,
-            {
-              mode: 'client',
-              mech: 'ntlm',
-              port,
-              target: 'host/localhost',
-              identity: NTLM_ID,
-              message: MESSAGE,
-              count: 2,
-            },
-            ntlmEnv,
-            work,
-          ).result;
+          const r = await ntlmInitiator(rt, port);
           const code = await server.done(10_000);
           server.kill();
           expect(r.ok, `agent failed: ${r.error}`, `MIT gss-server (exit ${code}):\n${server.output}`);
           expectAgent(r);
           expect(code === 0, `MIT gss-server exited ${code}`, server.output);
-          expect(
-            count(server.output, new RegExp(`Received message: "${MESSAGE}"`, 'g')) === 2,
-            'gss-ntlmssp did not unseal both messages',
-            server.output,
-          );
-          expect(
-            count(r.log.join(''), /Signature verified\./g) === 2,
-            "the SSPI side did not verify gss-ntlmssp's MICs",
-            r.log.join(''),
-          );
+          expectBothMessages('gss-ntlmssp', server.output, r);
         },
       );
 
@@ -359,34 +309,12 @@ async function main(): Promise<number> {
             io,
           );
           await eventually(() => /listening on/.test(io.stderrText), 'gssock server listening');
-          const r = await runAgent(
-            rt,
-            {
-              mode: 'client',
-              mech: 'ntlm',
-              port,
-              target: 'host/localhost',
-              identity: NTLM_ID,
-              message: MESSAGE,
-              count: 2,
-            },
-            ntlmEnv,
-            work,
-          ).result;
+          const r = await ntlmInitiator(rt, port);
           const code = await serving;
           const out = io.stdoutText + io.stderrText;
           expectAgent(r);
           expect(code === 0, `gssock server exited ${code}`, out);
-          expect(
-            count(out, new RegExp(`Received message: "${MESSAGE}"`, 'g')) === 2,
-            'gssock NTLM did not unseal both messages',
-            out,
-          );
-          expect(
-            count(r.log.join(''), /Signature verified\./g) === 2,
-            "the SSPI side did not verify gssock's NTLM MICs",
-            r.log.join(''),
-          );
+          expectBothMessages('gssock NTLM', out, r);
         },
       );
     }
