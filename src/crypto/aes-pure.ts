@@ -1,10 +1,11 @@
 /**
- * Pure-JavaScript AES for short inputs under a key used many times: zero-IV CBC over
- * whole blocks with the round-key schedules of @noble/ciphers expanded once per key, and a
- * chain of single-block encryptions (RFC 3961 DR) with one expansion. Expanding a schedule
- * costs more than encrypting a block (~1-2 us against ~0.3 us for AES-256 on Node), and a
- * native cipher call has a fixed cost of ~2 us (Node), so a handful of blocks is cheaper
- * here: aes.ts sends inputs up to a measured size to this path (PURE_MAX_BYTES).
+ * Pure-JavaScript AES under a key used many times, where no native AES exists (browsers;
+ * the `noble` backend of aes.ts): zero-IV CBC over whole blocks with the round-key
+ * schedules of @noble/ciphers expanded once per key instead of per call (expanding costs
+ * more than encrypting a block: ~1-2 us against ~0.3 us for AES-256 on Node); and a chain
+ * of single-block encryptions (RFC 3961 DR) under one expansion, for key derivation, which
+ * was pure already. noble's AES is table-based, so a native backend, where present, keeps
+ * the per-message work (aes.ts NativeCbcStream).
  *
  * Blocks are read and written as little-endian 32-bit words, which is how noble's round
  * functions take them (its schedules are normalised to that order on every host).

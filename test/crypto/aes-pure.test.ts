@@ -2,13 +2,13 @@
  * Pure AES with kept schedules (src/crypto/aes-pure.ts): FIPS-197 appendix C known
  * answers, zero-IV CBC against @noble/ciphers' own CBC for every key size at many lengths
  * and call orders, the single-block chain of RFC 3961 DR against block-by-block
- * encryption, and the prepared native streams with their short-input pure path.
+ * encryption, and prepared keys of both backends.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { cbc, ecb } from '@noble/ciphers/aes.js';
 import { isGssockError } from '../../src/core/errors.ts';
-import { makeNodeAes, PURE_MAX_BYTES_BY_RUNTIME } from '../../src/crypto/aes.ts';
+import { makeNodeAes, nobleAes } from '../../src/crypto/aes.ts';
 import { aesEncryptChain, PureCbcKey } from '../../src/crypto/aes-pure.ts';
 import { nativeCrypto } from '../../src/crypto/native.ts';
 
@@ -78,21 +78,21 @@ describe('aesEncryptChain', () => {
   });
 });
 
-describe('prepared native streams with the short-input pure path', {
-  skip: nativeCrypto() ? false : 'no node:crypto here',
-}, () => {
-  it('short and long calls interleaved all equal zero-IV CBC', () => {
-    const key = counting(32);
-    const k = makeNodeAes()!.prepare(key);
-    const max = Math.max(...Object.values(PURE_MAX_BYTES_BY_RUNTIME));
-    // Sizes on both sides of every runtime's threshold, in an order that would expose a
-    // stream chain left unbalanced by a call that went the other way.
-    for (const n of [16, 160, 32, max, max + 16, 16, 48, 256, 64, 16, 512, 80, 96, 16]) {
-      const data = new Uint8Array(n).map((_, i) => (i * 7 + n) & 0xff);
-      const want = cbc(key, ZERO_IV, { disablePadding: true }).encrypt(data);
-      assert.equal(hex(k.encrypt(data)), hex(want), `encrypt ${n}`);
-      assert.equal(hex(k.decrypt(want)), hex(data), `decrypt ${n}`);
-    }
-    k.dispose();
-  });
+describe('prepared keys of both backends', () => {
+  const backends = [
+    ['noble (pure, kept schedules)', nobleAes],
+    ...(nativeCrypto() ? [['native stream', makeNodeAes()!] as const] : []),
+  ] as const;
+  for (const [name, backend] of backends)
+    it(`${name}: calls of every size, interleaved, all equal zero-IV CBC`, () => {
+      const key = counting(32);
+      const k = backend.prepare(key);
+      for (const n of [16, 160, 32, 48, 64, 80, 16, 256, 96, 16, 512, 16]) {
+        const data = new Uint8Array(n).map((_, i) => (i * 7 + n) & 0xff);
+        const want = cbc(key, ZERO_IV, { disablePadding: true }).encrypt(data);
+        assert.equal(hex(k.encrypt(data)), hex(want), `encrypt ${n}`);
+        assert.equal(hex(k.decrypt(want)), hex(data), `decrypt ${n}`);
+      }
+      k.dispose();
+    });
 });
