@@ -67,9 +67,26 @@ export function nativeHashesEnabled(): boolean {
   return useNative;
 }
 
+/**
+ * One-shot SHA-256/384 digests at least this long go native, per runtime. Measured
+ * (SHA-256, us per call, noble vs native): Node 2.4 vs 2.9 at 32 B, 4.5 vs 3.0 at 170 B
+ * (an authenticator's replay tag), 15 vs 4 at 1 KiB; Deno 3.1 vs 4.1, 5.8 vs 4.2, 15 vs
+ * 5.4; Bun 2.1 vs 0.6, 3.2 vs 0.75, 12 vs 1.5. MD5 and SHA-1, cheaper in noble, keep
+ * NATIVE_HMAC_MIN_BYTES.
+ */
+export const NATIVE_SHA2_DIGEST_MIN_BYTES_BY_RUNTIME = { node: 128, bun: 0, deno: 128 } as const;
+
+function sha2DigestMinBytes(): number {
+  const rt = nativeRuntime();
+  return rt ? NATIVE_SHA2_DIGEST_MIN_BYTES_BY_RUNTIME[rt] : NATIVE_HMAC_MIN_BYTES;
+}
+
+const nativeSha2DigestMin = sha2DigestMinBytes();
+
 /** One-shot digest. */
 export function digest(name: HashName, data: Uint8Array): Uint8Array {
-  if (useNative && data.length >= NATIVE_HMAC_MIN_BYTES) {
+  const min = name === 'sha256' || name === 'sha384' ? nativeSha2DigestMin : NATIVE_HMAC_MIN_BYTES;
+  if (useNative && data.length >= min) {
     return asPlain(nativeCrypto()!.createHash(name).update(data).digest());
   }
   return NOBLE[name](data);
