@@ -13,7 +13,6 @@ import { md5, sha1 } from '@noble/hashes/legacy.js';
 import { pbkdf2 as noblePbkdf2 } from '@noble/hashes/pbkdf2.js';
 import { sha256, sha384 } from '@noble/hashes/sha2.js';
 import { asPlain, type NativeKeyObject, nativeCrypto, nativeRuntime } from './native.ts';
-import { HmacSha1 } from './sha1-hmac.ts';
 
 export type HashName = 'md5' | 'sha1' | 'sha256' | 'sha384';
 
@@ -36,22 +35,12 @@ export const NATIVE_HMAC_MIN_BYTES = 1024;
  */
 export const NATIVE_HMAC_MIN_BYTES_BY_RUNTIME = { node: 256, bun: 0, deno: 2048 } as const;
 
-/**
- * The same for a prepared HMAC-SHA1 key, whose pure path is sha1-hmac.ts (about twice as
- * fast as noble's): on Node it takes ~2 us at 128 B, ~3 us at 256 B, ~4.5 us at 512 B and
- * ~7.5 us at 1 KiB against native's ~5.5 us at 256-512 B and ~6 us at 1 KiB, so native from
- * 768 B; Bun's native stays ahead at every size; Deno's crosses near 2 KiB as before.
- */
-export const NATIVE_HMAC_SHA1_MIN_BYTES_BY_RUNTIME = { node: 768, bun: 0, deno: 2048 } as const;
-
-function nativeHmacMinBytes(sha1Prepared = false): number {
+function nativeHmacMinBytes(): number {
   const rt = nativeRuntime();
-  if (!rt) return NATIVE_HMAC_MIN_BYTES;
-  return sha1Prepared ? NATIVE_HMAC_SHA1_MIN_BYTES_BY_RUNTIME[rt] : NATIVE_HMAC_MIN_BYTES_BY_RUNTIME[rt];
+  return rt ? NATIVE_HMAC_MIN_BYTES_BY_RUNTIME[rt] : NATIVE_HMAC_MIN_BYTES;
 }
 
 let nativeHmacMin = nativeHmacMinBytes();
-let nativeSha1HmacMin = nativeHmacMinBytes(true);
 
 let useNative = nativeCrypto() !== undefined;
 
@@ -59,7 +48,6 @@ let useNative = nativeCrypto() !== undefined;
 export function setNativeHashes(on: boolean): boolean {
   useNative = on && nativeCrypto() !== undefined;
   nativeHmacMin = nativeHmacMinBytes();
-  nativeSha1HmacMin = nativeHmacMinBytes(true);
   return useNative;
 }
 
@@ -130,8 +118,6 @@ export class HmacKey {
   #prepared: ReturnType<typeof nobleHmac.create> | undefined;
   /** Reused state the prepared one is copied into per message (no allocation per call). */
   #scratch: ReturnType<typeof nobleHmac.create> | undefined;
-  /** SHA-1 (the RFC 3962 enctypes, the common case): our own prepared HMAC, ~2x noble's. */
-  #sha1: HmacSha1 | undefined;
   #native: NativeKeyObject | undefined;
 
   constructor(name: HashName, key: Uint8Array) {
@@ -143,24 +129,21 @@ export class HmacKey {
   mac(...parts: Uint8Array[]): Uint8Array {
     let length = 0;
     for (const p of parts) length += p.length;
-    if (useNative && length >= (this.#name === 'sha1' ? nativeSha1HmacMin : nativeHmacMin)) {
+    if (useNative && length >= nativeHmacMin) {
       // A KeyObject holds the key natively: no key copy per call.
       const nc = nativeCrypto()!;
       const h = nc.createHmac(this.#name, (this.#native ??= nc.createSecretKey(this.#key)));
       for (const p of parts) h.update(p);
       return asPlain(h.digest());
     }
-    if (this.#name === 'sha1') return (this.#sha1 ??= new HmacSha1(this.#key)).mac(...parts);
     const prepared = (this.#prepared ??= nobleHmac.create(NOBLE[this.#name], this.#key));
     const h = (this.#scratch = prepared._cloneInto(this.#scratch) as typeof prepared);
     for (const p of parts) h.update(p);
     return h.digest();
   }
 
-  /** Drops the prepared states (the SHA-1 ones are zeroed: they are as secret as the key). */
+  /** Drops the prepared states (noble's destroy() zeroes them: they are as secret as the key). */
   dispose(): void {
-    this.#sha1?.dispose();
-    this.#sha1 = undefined;
     this.#prepared?.destroy();
     this.#scratch?.destroy();
     this.#prepared = this.#scratch = undefined;
