@@ -91,6 +91,23 @@ function counts(runtime, text) {
   return { pass: num('^\\s*(\\d+) pass$'), fail: num('^\\s*(\\d+) fail$'), skip: num('^\\s*(\\d+) skip$') };
 }
 
+// What failed, repeated after the summary: CI keeps only the end of a long log.
+function failureLines(runtime, text) {
+  const lines = plain(text).split('\n');
+  if (runtime === 'node') {
+    // The spec reporter repeats every failure, with its error, under "failing tests:".
+    const at = lines.findIndex((l) => /^\S*\s*failing tests:/.test(l));
+    if (at >= 0) return lines.slice(at, at + 80);
+  }
+  const marker =
+    runtime === 'bun'
+      ? /^\(fail\)|^error:|^\s+at /
+      : runtime === 'deno'
+        ? /=> |FAILED|^error:/
+        : /✖|^not ok|Error/;
+  return lines.filter((l) => marker.test(l)).slice(0, 80);
+}
+
 const results = [];
 let failedStatic = false;
 if (runStatic) {
@@ -126,7 +143,7 @@ for (const runtime of runtimes) {
   const c = counts(runtime, r.text);
   // A runner that exited non-zero with no failing test counted still failed.
   if (r.code !== 0 && c.fail === 0) c.fail = 1;
-  results.push({ runtime, ...c, code: r.code, seconds: r.seconds });
+  results.push({ runtime, ...c, code: r.code, seconds: r.seconds, failures: failureLines(runtime, r.text) });
 }
 
 console.log('\n=== summary');
@@ -135,6 +152,11 @@ for (const r of results)
     `${r.runtime.padEnd(5)} ${r.pass} passed, ${r.fail} failed, ${r.skip} skipped (${r.seconds.toFixed(1)} s, ${files.length} files)`,
   );
 if (runStatic) console.log(`static checks: ${failedStatic ? 'FAILED' : 'ok'}`);
+for (const r of results)
+  if (r.fail > 0 || r.code !== 0)
+    console.log(
+      `\n=== ${r.runtime} failures (exit ${r.code})\n${r.failures.join('\n') || '(no failing test named)'}`,
+    );
 const total = results.reduce(
   (a, r) => ({ pass: a.pass + r.pass, fail: a.fail + r.fail, skip: a.skip + r.skip }),
   { pass: 0, fail: 0, skip: 0 },
