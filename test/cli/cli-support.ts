@@ -4,6 +4,7 @@
  */
 import { createConnection } from 'node:net';
 import type { CliIo } from '../../src/cli/io.ts';
+import { main as serverMain } from '../../src/cli/server.ts';
 
 export interface CapturedIo extends CliIo {
   out: string[];
@@ -63,6 +64,34 @@ export async function eventually(check: () => boolean, what: string, ms = 30_000
   const until = Date.now() + ms;
   while (!check()) {
     if (Date.now() > until) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/**
+ * Runs `gssock server` in process on a port the system picks (`-port 0`; a random port can
+ * collide with another test's) and resolves once it listens, with that port. If the server
+ * ends before listening, rejects at once with what it printed instead of waiting out a
+ * deadline.
+ */
+export async function startServerOnFreePort(
+  args: string[],
+  io: CapturedIo,
+  ms = 30_000,
+): Promise<{ port: number; serving: Promise<number> }> {
+  let ended: number | undefined;
+  const serving = serverMain(['-port', '0', ...args], io);
+  serving.then(
+    (code) => void (ended = code),
+    () => void (ended = -1),
+  );
+  const until = Date.now() + ms;
+  for (;;) {
+    const m = /listening on \S+:(\d+)/.exec(io.stderrText);
+    if (m) return { port: Number(m[1]), serving };
+    if (ended !== undefined)
+      throw new Error(`gssock server exited ${ended} before listening:\n${io.stderrText}${io.stdoutText}`);
+    if (Date.now() > until) throw new Error('timed out waiting for: gssock server listening');
     await new Promise((r) => setTimeout(r, 5));
   }
 }

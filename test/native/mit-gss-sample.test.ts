@@ -7,8 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { main as clientMain } from '../../src/cli/client.ts';
-import { main as serverMain } from '../../src/cli/server.ts';
-import { captureIo, eventually } from '../cli/cli-support.ts';
+import { captureIo, startServerOnFreePort } from '../cli/cli-support.ts';
 import { randomPort, runProgram, startMitGssServer } from '../support/processes.ts';
 import { type NativeRealm, nativeOnly, startNativeRealm } from './support.ts';
 
@@ -73,13 +72,11 @@ describe('native() with MIT gss-server and gss-client', { timeout: 120_000 }, ()
     ['-seq -mcount 2', ['-seq', '-mcount', '2']],
   ] as Array<[string, string[]]>) {
     it(`MIT gss-client -> gssock --mech native server: ${name}`, OPT, async () => {
-      const port = randomPort();
       const io = captureIo(env);
-      const serving = serverMain(
-        ['-port', String(port), '-once', '--mech', 'native', '-keytab', r.keytabPath, 'host@localhost'],
+      const { port, serving } = await startServerOnFreePort(
+        ['-once', '--mech', 'native', '-keytab', r.keytabPath, 'host@localhost'],
         io,
       );
-      await eventually(() => /listening on/.test(io.stderrText), 'gssock server listening');
       const client = await runProgram(
         'gss-client',
         ['-port', String(port), ...args, 'localhost', 'host@localhost', 'hello gssock'],

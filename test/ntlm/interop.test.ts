@@ -10,8 +10,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { main as clientMain } from '../../src/cli/client.ts';
-import { main as serverMain } from '../../src/cli/server.ts';
-import { captureIo, eventually } from '../cli/cli-support.ts';
+import { captureIo, startServerOnFreePort } from '../cli/cli-support.ts';
 import {
   NTLM_MECH_BRACES,
   type NtlmPeerEnv,
@@ -67,10 +66,8 @@ async function gssockVsMitServer(args: string[], message = 'hello MIT') {
 
 /** MIT gss-client against the in-process gssock server (-once). */
 async function mitClientVsGssock(args: string[], message = 'hello gssock') {
-  const port = randomPort();
   const io = captureIo(peer.env);
-  const serving = serverMain(['-port', String(port), '-once', '--mech', 'ntlm', 'host@localhost'], io);
-  await eventually(() => /listening on/.test(io.stderrText), 'gssock server listening');
+  const { port, serving } = await startServerOnFreePort(['-once', '--mech', 'ntlm', 'host@localhost'], io);
   const client = startProgram(
     'gss-client',
     ['-port', String(port), '-mech', NTLM_MECH_BRACES, '-q', ...args, '127.0.0.1', 'host@localhost', message],

@@ -4,6 +4,7 @@
  * node:child_process, so the same helpers run on Node, Deno and Bun.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 /** Below Linux's ephemeral range (32768-60999), so a listener never meets a client's local port. */
 export function randomPort(): number {
@@ -66,7 +67,32 @@ export interface MitGssServer {
   readonly output: string;
   /** The exit code; -1 when it has not ended within `ms` (without `ms`, waits for the end). */
   done(ms?: number): Promise<number>;
+  /**
+   * Resolves true once the port is in LISTEN state (read from /proc/net/tcp{,6}: a probe
+   * connection would be the one connection a -once server serves), false if the server
+   * ended first or `ms` passed.
+   */
+  listening(ms?: number): Promise<boolean>;
   kill(): void;
+}
+
+/** Whether something listens on TCP `port` (Linux /proc; the MIT peers only run there). */
+function portListening(port: number): boolean {
+  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    // Columns: sl local_address rem_address st ...; st 0A is LISTEN.
+    for (const line of text.split('\n')) {
+      const cols = line.trim().split(/\s+/);
+      if (cols[1]?.endsWith(hex) && cols[3] === '0A') return true;
+    }
+  }
+  return false;
 }
 
 /**
@@ -87,9 +113,11 @@ export function startMitGssServer(
   child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  let ended = false;
   const exited = new Promise<number>((r) =>
     child.on('close', (code) => {
       clearTimeout(timer);
+      ended = true;
       r(code ?? 1);
     }),
   );
@@ -101,6 +129,14 @@ export function startMitGssServer(
       ms === undefined
         ? exited
         : Promise.race([exited, new Promise<number>((r) => setTimeout(() => r(-1), ms))]),
+    listening: async (ms = 20_000) => {
+      const until = Date.now() + ms;
+      while (!ended && Date.now() < until) {
+        if (portListening(port)) return true;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return false;
+    },
     kill: () => child.kill('SIGKILL'),
   };
 }

@@ -11,9 +11,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main as clientMain } from '../../src/cli/client.ts';
-import { main as serverMain } from '../../src/cli/server.ts';
 import { Flags } from '../../src/core/flags.ts';
-import { captureIo, eventually } from '../cli/cli-support.ts';
+import { captureIo, startServerOnFreePort } from '../cli/cli-support.ts';
 import { randomPort, runProgram, startMitGssServer } from '../support/processes.ts';
 import { gssNtlmsspMissing } from '../ntlm/mit-ntlm.ts';
 import { startMitRealm } from '../support/mit-realm.ts';
@@ -183,13 +182,11 @@ async function main(): Promise<number> {
       }
 
       await scenario(`${rt}: SSPI Kerberos initiator -> gssock pure Kerberos acceptor`, async () => {
-        const port = randomPort();
         const io = captureIo(krbEnv);
-        const serving = serverMain(
-          ['-port', String(port), '-once', '--mech', 'kerberos', '-keytab', keytab, 'host@localhost'],
+        const { port, serving } = await startServerOnFreePort(
+          ['-once', '--mech', 'kerberos', '-keytab', keytab, 'host@localhost'],
           io,
         );
-        await eventually(() => /listening on/.test(io.stderrText), 'gssock server listening');
         const r = await kerberosInitiator(rt, port, { message: MESSAGE, count: 2 });
         const code = await serving;
         const out = io.stdoutText + io.stderrText;
@@ -302,13 +299,11 @@ async function main(): Promise<number> {
       await scenario(
         `${rt}: SSPI NTLM initiator (explicit identity) -> gssock pure NTLM acceptor`,
         async () => {
-          const port = randomPort();
           const io = captureIo(ntlmEnv);
-          const serving = serverMain(
-            ['-port', String(port), '-once', '--mech', 'ntlm', 'host@localhost'],
+          const { port, serving } = await startServerOnFreePort(
+            ['-once', '--mech', 'ntlm', 'host@localhost'],
             io,
           );
-          await eventually(() => /listening on/.test(io.stderrText), 'gssock server listening');
           const r = await ntlmInitiator(rt, port);
           const code = await serving;
           const out = io.stdoutText + io.stderrText;

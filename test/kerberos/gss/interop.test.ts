@@ -16,8 +16,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { main as clientMain } from '../../../src/cli/client.ts';
 import { kerberosFactory } from '../../../src/cli/kerberos-factory.ts';
-import { parseServerArgs, main as serverMain, startServer } from '../../../src/cli/server.ts';
-import { captureIo, eventually } from '../../cli/cli-support.ts';
+import { parseServerArgs, startServer } from '../../../src/cli/server.ts';
+import { captureIo, eventually, startServerOnFreePort } from '../../cli/cli-support.ts';
 import { mitOnly } from '../../support/mit-realm.ts';
 import { randomPort, runProgram, startMitGssServer } from '../../support/processes.ts';
 import { ENCTYPE_NAMES, ENCTYPES, type KerberosRealm, startKerberosRealm } from './fixture.ts';
@@ -68,22 +68,11 @@ async function gssockClientVsMit(clientArgs: string[], service = 'host', keytab?
 
 /** MIT gss-client against the in-process gssock server (-once). */
 async function mitClientVsGssock(clientArgs: string[], service = 'host', keytab?: string) {
-  const port = randomPort();
   const io = captureIo(k.env);
-  const serving = serverMain(
-    [
-      '-port',
-      String(port),
-      '-once',
-      '--mech',
-      'kerberos',
-      '-keytab',
-      keytab ?? k.hostKeytab,
-      `${service}@localhost`,
-    ],
+  const { port, serving } = await startServerOnFreePort(
+    ['-once', '--mech', 'kerberos', '-keytab', keytab ?? k.hostKeytab, `${service}@localhost`],
     io,
   );
-  await eventually(() => /listening on/.test(io.stderrText), 'gssock server listening');
   const client = await runProgram(
     'gss-client',
     ['-port', String(port), ...clientArgs, 'localhost', `${service}@localhost`, 'hello gssock'],
@@ -151,9 +140,8 @@ describe('Kerberos interop with MIT gss-sample', { timeout: 120_000 }, () => {
   }
 
   it('MIT gss-client -> gssock server: -ccount 3', OPT, async () => {
-    const port = randomPort();
     const io = captureIo(k.env);
-    const settings = parseServerArgs(['-port', String(port), '-keytab', k.hostKeytab, 'host@localhost']);
+    const settings = parseServerArgs(['-port', '0', '-keytab', k.hostKeytab, 'host@localhost']);
     const mechanism = await kerberosFactory({
       role: 'acceptor',
       keytab: k.hostKeytab,
@@ -211,7 +199,7 @@ describe('Kerberos interop with MIT gss-sample', { timeout: 120_000 }, () => {
           : [process.execPath, '--import', 'tsx', join(root, 'src/cli/main.ts')];
     const port = randomPort();
     const server = startMitGssServer(port, ['-keytab', k.hostKeytab, 'host@localhost'], k.env);
-    await new Promise((r) => setTimeout(r, 200));
+    assert.ok(await server.listening(), `MIT gss-server did not listen on ${port}:\n${server.output}`);
     const r = await runProgram(
       cli[0]!,
       [
