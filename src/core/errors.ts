@@ -142,12 +142,8 @@ export class GssockError extends Error {
     if (typeof value !== 'object' || value === null || (value as Record<symbol, unknown>)[BRAND] !== true) {
       return false;
     }
-    // `this` is the class `instanceof` was asked about (a subclass inherits this method),
-    // which is the whole point here: do not let a lint fix turn it into GssockError.
-    // biome-ignore lint/complexity/noThisInStatic: the receiver is the subclass being tested
-    const cls = this;
-    if (cls === GssockError) return true;
-    return Function.prototype[Symbol.hasInstance].call(cls, value) || (value as Error).name === cls.name;
+    if (this === GssockError) return true;
+    return Function.prototype[Symbol.hasInstance].call(this, value) || (value as Error).name === this.name;
   }
 }
 

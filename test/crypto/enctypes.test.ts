@@ -49,6 +49,20 @@ for (const etype of ETYPES) {
       const big = new Uint8Array(1024 * 1024 + 3).map((_, i) => i & 0xff);
       assert.deepEqual(e.decrypt(key, 24, e.encrypt(key, 24, big)), big);
     });
+    it('round-trips across the reused working buffer size (2 KiB), results independent of later calls', () => {
+      // AES enctypes pad into one reused buffer up to SCRATCH_MAX (aes-cts.ts): results must
+      // never alias it, so each stays intact while later, differently sized calls run.
+      const kept: Array<[Uint8Array, Uint8Array, Uint8Array]> = [];
+      for (const n of [2000, 2015, 2016, 2017, 2032, 2033, 2047, 2048, 2049, 5000, 7, 100]) {
+        const pt = new Uint8Array(n).map((_, i) => (i * 7 + n) & 0xff);
+        const ct = e.encrypt(key, 22, pt);
+        kept.push([pt, ct, e.decrypt(key, 22, ct)]);
+      }
+      for (const [pt, ct, back] of kept) {
+        assert.deepEqual(back, pt);
+        assert.deepEqual(e.decrypt(key, 22, ct), pt);
+      }
+    });
     it('round-trips on the pure (noble) AES backend too, and both backends interoperate', () => {
       const pt = utf8('backend interop '.repeat(7));
       const native = e.encrypt(key, 23, pt);

@@ -26,6 +26,7 @@ export interface Principal {
 export interface EncryptedData {
   etype: number;
   kvno?: number;
+  /** Decoded: a view into the message it was read from (copy it to keep it). */
   cipher: Uint8Array;
 }
 

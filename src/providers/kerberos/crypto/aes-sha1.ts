@@ -10,11 +10,10 @@
  */
 import { constantTimeEqual } from '../../../core/bytes.ts';
 import { gssError } from '../../../core/errors.ts';
-import { randomInto } from '../../../crypto/random-pool.ts';
 import { AES_BLOCK, aesEncryptBlock } from '../../../crypto/aes.ts';
 import { digest, pbkdf2 } from '../../../crypto/hash.ts';
 import type { EncryptionKey } from '../types.ts';
-import { ctsDecryptPrepared, ctsEncryptPadded, ctsPaddedLength } from './aes-cts.ts';
+import { confoundedPlaintext, ctsDecryptPrepared, ctsEncryptPadded, releaseScratch } from './aes-cts.ts';
 import { cbcKey, derivedKey, KC, KE, KI, macKey, usageConstant } from './derived-keys.ts';
 import {
   checkKey,
@@ -58,21 +57,14 @@ function makeAesSha1(etype: number, name: string, keySize: number, checksumType:
     const ki = key(k, usage, KI);
     const n = AES_BLOCK + partsLength(parts);
     checkOutput(out, offset, n + MAC_SIZE);
-    // confounder | plaintext, zero-padded to whole blocks for the CBC pass (one buffer).
-    const plain = new Uint8Array(ctsPaddedLength(n));
-    if (options?.confounder) {
-      if (options.confounder.length !== AES_BLOCK)
-        throw gssError('INVALID_ARGUMENT', 'confounder must be 16 bytes');
-      plain.set(options.confounder);
-    } else randomInto(plain, 0, AES_BLOCK);
-    let at = AES_BLOCK;
-    for (const p of parts) {
-      plain.set(p, at);
-      at += p.length;
+    const plain = confoundedPlaintext(parts, n, options?.confounder);
+    try {
+      const mac = macKey(ki, 'sha1').mac(plain.subarray(0, n));
+      ctsEncryptPadded(cbcKey(ke), plain, n, out, offset);
+      out.set(mac.subarray(0, MAC_SIZE), offset + n);
+    } finally {
+      releaseScratch(plain);
     }
-    const mac = macKey(ki, 'sha1').mac(plain.subarray(0, n));
-    ctsEncryptPadded(cbcKey(ke), plain, n, out, offset);
-    out.set(mac.subarray(0, MAC_SIZE), offset + n);
   };
 
   return {

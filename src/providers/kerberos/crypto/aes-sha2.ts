@@ -11,11 +11,10 @@
  */
 import { constantTimeEqual } from '../../../core/bytes.ts';
 import { gssError } from '../../../core/errors.ts';
-import { randomInto } from '../../../crypto/random-pool.ts';
 import { AES_BLOCK } from '../../../crypto/aes.ts';
 import { type HashName, hmac, pbkdf2 } from '../../../crypto/hash.ts';
 import type { EncryptionKey } from '../types.ts';
-import { ctsDecryptPrepared, ctsEncryptPadded, ctsPaddedLength } from './aes-cts.ts';
+import { confoundedPlaintext, ctsDecryptPrepared, ctsEncryptPadded, releaseScratch } from './aes-cts.ts';
 import { cbcKey, derivedKey, KC, KE, KI, macKey, usageConstant } from './derived-keys.ts';
 import {
   checkKey,
@@ -93,18 +92,12 @@ function makeAesSha2(p: Params): Enctype {
     const ki = derive(k, usage, KI);
     const n = AES_BLOCK + partsLength(parts);
     checkOutput(out, offset, n + macSize);
-    const plain = new Uint8Array(ctsPaddedLength(n));
-    if (options?.confounder) {
-      if (options.confounder.length !== AES_BLOCK)
-        throw gssError('INVALID_ARGUMENT', 'confounder must be 16 bytes');
-      plain.set(options.confounder);
-    } else randomInto(plain, 0, AES_BLOCK);
-    let at = AES_BLOCK;
-    for (const p of parts) {
-      plain.set(p, at);
-      at += p.length;
+    const plain = confoundedPlaintext(parts, n, options?.confounder);
+    try {
+      ctsEncryptPadded(cbcKey(ke), plain, n, out, offset);
+    } finally {
+      releaseScratch(plain);
     }
-    ctsEncryptPadded(cbcKey(ke), plain, n, out, offset);
     // Encrypt-then-MAC over IV | C (RFC 8009 §5).
     const mac = macKey(ki, hash).mac(ZERO_IV, out.subarray(offset, offset + n));
     out.set(mac.subarray(0, macSize), offset + n);

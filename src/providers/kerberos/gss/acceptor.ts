@@ -31,9 +31,9 @@ import {
   decodeEncTicketPart,
   decodeKrb5ContextToken,
   type EncTicketPart,
-  encodeApRep,
+  apRepAsn,
   encodeEncApRepPart,
-  encodeKrb5ContextToken,
+  encodeKrb5ContextTokenOf,
   findPacInAuthorizationData,
 } from '../messages/index.ts';
 import type { EncryptionKey, Principal } from '../types.ts';
@@ -279,9 +279,9 @@ export class KerberosAcceptor extends KerberosContextBase {
       });
       const cipher = sessionEnctype.encrypt(v.ticket.key, KeyUsage.AP_REP_ENC_PART, part);
       part.fill(0);
-      outputToken = encodeKrb5ContextToken(
+      outputToken = encodeKrb5ContextTokenOf(
         'AP-REP',
-        encodeApRep({ encPart: { etype: v.ticket.key.etype, cipher } }),
+        apRepAsn({ encPart: { etype: v.ticket.key.etype, cipher } }),
         mechOid,
       );
     }

@@ -7,7 +7,8 @@
  */
 import { type ErrorCode, GssockError } from '../../../core/errors.ts';
 import { KerberosErrorCode as K, kerberosErrorName } from '../error-codes.ts';
-import { encodeKrb5ContextToken, encodeKrbError, type KrbError } from '../messages/index.ts';
+import { encodeKrb5ContextTokenOf, type KrbError } from '../messages/index.ts';
+import { krbErrorAsn } from '../messages/krb-error.ts';
 import type { Principal } from '../types.ts';
 
 /** RFC 4120 §7.5.9 AP error -> gssock error code. */
@@ -72,7 +73,7 @@ export function krbErrorToken(
     realm: server?.realm ?? '',
     sname: server?.name ?? { nameType: 0, nameString: [''] },
   };
-  return encodeKrb5ContextToken('KRB-ERROR', encodeKrbError(e), mechOid);
+  return encodeKrb5ContextTokenOf('KRB-ERROR', krbErrorAsn(e), mechOid);
 }
 
 /** The typed error for a KRB-ERROR, as either side reports it. */

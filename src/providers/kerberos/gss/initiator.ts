@@ -25,9 +25,9 @@ import {
   decodeKrb5ContextToken,
   decodeKrbError,
   decodeTicket,
-  encodeApReq,
+  apReqAsn,
   encodeAuthenticator,
-  encodeKrb5ContextToken,
+  encodeKrb5ContextTokenOf,
 } from '../messages/index.ts';
 import type { EncryptionKey, Principal } from '../types.ts';
 import { receivedKrbError } from './ap-errors.ts';
@@ -155,12 +155,12 @@ export class KerberosInitiator extends KerberosContextBase {
     // The ticket is checked once (decoded, cached by its DER) and sent as it came: no
     // decode and re-encode of it per context.
     decodedTicket(credential.ticket);
-    const apReq = encodeApReq({
+    const apReq = apReqAsn({
       apOptions: mutual ? ApOptions.MUTUAL_REQUIRED : 0,
       ticket: credential.ticket,
       authenticator: { etype: key.etype, cipher },
     });
-    const outputToken = encodeKrb5ContextToken('AP-REQ', apReq, s.mechOid);
+    const outputToken = encodeKrb5ContextTokenOf('AP-REQ', apReq, s.mechOid);
     this.#pending = { credential, enctype, subkey, seq, ctime, cusec, flags, server };
     if (mutual) return { outputToken, done: false };
 

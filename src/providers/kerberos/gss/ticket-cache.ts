@@ -29,6 +29,7 @@
  * when evicted: another context may be between decrypting its authenticator and sending
  * its AP-REP with that same key.
  */
+import { bytesEqual } from '../../../core/bytes.ts';
 import { gssError } from '../../../core/errors.ts';
 import type { EncTicketPart } from '../messages/index.ts';
 import type { EncryptionKey } from '../types.ts';
@@ -64,12 +65,6 @@ function tag(cipher: Uint8Array): number {
   return h & 0x7fffffff;
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 export class DecryptedTickets {
   readonly #max: number;
   readonly #byKey = new WeakMap<Uint8Array, Map<number, Entry>>();
@@ -98,8 +93,8 @@ export class DecryptedTickets {
     if (
       !hit ||
       hit.etype !== key.etype ||
-      !sameBytes(hit.keyBytes, key.value) ||
-      !sameBytes(hit.cipher, cipher)
+      !bytesEqual(hit.keyBytes, key.value) ||
+      !bytesEqual(hit.cipher, cipher)
     )
       return undefined;
     if (hit.part.endtime < now) {

@@ -8,7 +8,7 @@
 import type { EncryptedData, EncryptionKey } from '../types.ts';
 import { type DecodeOptions, type DerNode, decodeDer, field, opt, readFields } from './asn1.ts';
 import { type Asn, fields, int32, maybe, octets, toDer, uint32 } from './der.ts';
-import { readInt32, readOctets, readUInt32 } from './primitives.ts';
+import { readInt32, readOctets, readOctetsView, readUInt32 } from './primitives.ts';
 
 export interface Checksum {
   cksumtype: number;
@@ -19,7 +19,7 @@ export function readEncryptedData(node: DerNode, path: string): EncryptedData {
   const f = readFields(node, path);
   const out: EncryptedData = {
     etype: field(f, 0, path, 'etype', readInt32),
-    cipher: field(f, 2, path, 'cipher', readOctets),
+    cipher: field(f, 2, path, 'cipher', readOctetsView),
   };
   const kvno = opt(f, 1, path, 'kvno', (n, p) => readUInt32(n, p));
   if (kvno !== undefined) out.kvno = kvno;

@@ -13,10 +13,11 @@
  * Windows 2000 mis-encoded (1.2.840.48018.1.2.2), which Windows still sends in SPNEGO.
  */
 import * as asn1js from 'asn1js';
+import { bytesEqual } from '../../../core/bytes.ts';
 import { gssError } from '../../../core/errors.ts';
 import { type DecodeOptions, DEFAULT_MAX_DER_SIZE, decodeGuard, malformed } from './asn1.ts';
 import { bad } from './der.ts';
-import { encodeElement, primitiveElement } from './der-element.ts';
+import { constructedElement, type DerElement, encodedElement, encodeElement } from './der-element.ts';
 
 /** OID DER by dotted string and back, filled by asn1js on first use (bounded). */
 const oidDer = new Map<string, Uint8Array>();
@@ -35,6 +36,9 @@ function encodeOid(mechOid: string): Uint8Array {
 
 /** The dotted form of one OID element (`der` is its whole TLV); undefined if malformed. */
 function decodeOid(der: Uint8Array): string | undefined {
+  // The two Kerberos OIDs arrive on every token: compared in place, no key string built.
+  if (bytesEqual(der, KRB5_OID_DER)) return KRB5_MECH_OID;
+  if (bytesEqual(der, MS_KRB5_OID_DER)) return MS_KRB5_MECH_OID;
   const key = String.fromCharCode(...der);
   const hit = oidByDer.get(key);
   if (hit !== undefined) return hit;
@@ -49,6 +53,8 @@ const ID_APPLICATION_0 = Uint8Array.of(0x60);
 
 export const KRB5_MECH_OID = '1.2.840.113554.1.2.2';
 export const MS_KRB5_MECH_OID = '1.2.840.48018.1.2.2';
+const KRB5_OID_DER = encodeOid(KRB5_MECH_OID);
+const MS_KRB5_OID_DER = encodeOid(MS_KRB5_MECH_OID);
 
 /** RFC 4121 §4.1 TOK_ID values of context-establishment tokens. */
 export const Krb5TokenId = { AP_REQ: 0x0100, AP_REP: 0x0200, KRB_ERROR: 0x0300 } as const;
@@ -59,7 +65,10 @@ const KIND_BY_ID = new Map<number, Krb5TokenKind>([
   [Krb5TokenId.AP_REP, 'AP-REP'],
   [Krb5TokenId.KRB_ERROR, 'KRB-ERROR'],
 ]);
-const ID_BY_KIND = new Map<Krb5TokenKind, number>([...KIND_BY_ID].map(([id, kind]) => [kind, id]));
+/** TOK_ID octets per kind, as elements placed as is between the OID and the message. */
+const TOK_ID_ELEMENT = new Map<Krb5TokenKind, DerElement>(
+  [...KIND_BY_ID].map(([id, kind]) => [kind, encodedElement(Uint8Array.of(id >> 8, id & 0xff))]),
+);
 
 export interface GssInitialToken {
   /** Dotted mechanism OID. */
@@ -76,14 +85,18 @@ export interface Krb5ContextToken {
   message: Uint8Array;
 }
 
-/** Frames `inner` as an RFC 2743 §3.1 InitialContextToken for `mechOid`. */
+/**
+ * Frames `inner` as an RFC 2743 §3.1 InitialContextToken for `mechOid`. The token is one
+ * element tree (0x60 over the OID and the inner parts, each placed as is), so it is written
+ * into one buffer: the inner token is not copied into an intermediate body first.
+ */
 export function encodeGssInitialToken(mechOid: string, inner: Uint8Array): Uint8Array {
-  const oid = encodeOid(mechOid);
-  const body = new Uint8Array(oid.length + inner.length);
-  body.set(oid);
-  body.set(inner, oid.length);
-  // 0x60 with a DER length, over contents that are not themselves DER (the inner token).
-  return encodeElement(primitiveElement(ID_APPLICATION_0, body));
+  return encodeElement(initialTokenElement(mechOid, [encodedElement(inner)]));
+}
+
+/** 0x60 with a DER length, over contents that are not themselves DER (the inner token). */
+function initialTokenElement(mechOid: string, inner: DerElement[]): DerElement {
+  return constructedElement(ID_APPLICATION_0, [encodedElement(encodeOid(mechOid)), ...inner]);
 }
 
 /** Reads an RFC 2743 §3.1 InitialContextToken. */
@@ -123,13 +136,21 @@ export function encodeKrb5ContextToken(
   messageDer: Uint8Array,
   mechOid = KRB5_MECH_OID,
 ): Uint8Array {
-  const id = ID_BY_KIND.get(kind);
-  if (id === undefined) bad(`token kind '${kind}'`);
-  const inner = new Uint8Array(2 + messageDer.length);
-  inner[0] = id >> 8;
-  inner[1] = id & 0xff;
-  inner.set(messageDer, 2);
-  return encodeGssInitialToken(mechOid, inner);
+  return encodeKrb5ContextTokenOf(kind, encodedElement(messageDer), mechOid);
+}
+
+/**
+ * The same from the message's element tree (der.ts builders, e.g. `apReqAsn`): the message
+ * is written straight into the token, so a handshake message costs one allocation.
+ */
+export function encodeKrb5ContextTokenOf(
+  kind: Krb5TokenKind,
+  message: DerElement,
+  mechOid = KRB5_MECH_OID,
+): Uint8Array {
+  const tokId = TOK_ID_ELEMENT.get(kind);
+  if (tokId === undefined) bad(`token kind '${kind}'`);
+  return encodeElement(initialTokenElement(mechOid, [tokId, message]));
 }
 
 /** Unframes a Kerberos context token; the mechanism must be krb5 (or the MS variant). */
