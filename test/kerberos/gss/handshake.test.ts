@@ -292,4 +292,17 @@ describe('Kerberos mechanism in-process with MIT-issued credentials', { timeout:
       );
     assert.equal(cache.size(), 20);
   });
+
+  it('a replay cache full of live entries refuses new authenticators (fail closed)', OPT, async () => {
+    const acc = kerberos({ keytab: k.read(k.allKeytab), replayCache: memoryReplayCache({ maxEntries: 2 }) });
+    const tokens: Uint8Array[] = [];
+    for (let n = 0; n < 3; n++) {
+      const i = await client.createContext('initiator', { target: 'host@localhost' });
+      tokens.push((await i.step(null)).outputToken!);
+    }
+    await (await acc.createContext('acceptor', {})).step(tokens[0]!);
+    await (await acc.createContext('acceptor', {})).step(tokens[1]!);
+    await rejects((await acc.createContext('acceptor', {})).step(tokens[2]!), 'LIMIT_EXCEEDED');
+    await rejects((await acc.createContext('acceptor', {})).step(tokens[0]!), 'DUPLICATE_TOKEN', 34);
+  });
 });

@@ -1,11 +1,12 @@
 /**
  * The in-memory replay cache (src/providers/kerberos/gss/replay-cache.ts): the tag (SHA-256
  * prefix, FIPS 180-2 "abc" vector), refusal of a second sight, expiry, an entry stored
- * again after expiring that survives the purge of its older queue slot, and the bound with
- * oldest-first eviction.
+ * again after expiring that survives the purge of its older queue slot, and the bound:
+ * full of live entries it refuses new authenticators (fail closed) instead of dropping one.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { isGssockError } from '../../../src/core/errors.ts';
 import { memoryReplayCache, replayKey, replayTag } from '../../../src/providers/kerberos/gss/replay-cache.ts';
 
 const entry = (n: number, cusec = 0) => ({
@@ -62,14 +63,68 @@ describe('memoryReplayCache', () => {
     assert.equal(c.size(), 2);
   });
 
-  it('keeps at most maxEntries, evicting the oldest, through many rounds', () => {
-    const c = memoryReplayCache({ maxEntries: 100, clock: () => 0 });
+  it('full of live entries it fails closed: new authenticators refused, replays still caught', () => {
+    let now = 0;
+    const c = memoryReplayCache({ maxEntries: 100, clock: () => now });
+    for (let i = 0; i < 100; i++) assert.equal(c.checkAndStore(entry(i), 10_000), true);
+    // Dropping a live entry early would let its authenticator be replayed: refuse instead.
+    assert.throws(
+      () => c.checkAndStore(entry(100), 10_000),
+      (e: unknown) => isGssockError(e, 'LIMIT_EXCEEDED') && /replay cache full/.test((e as Error).message),
+    );
+    assert.equal(c.checkAndStore(entry(0), 10_000), false, 'a replay is still a replay');
+    assert.equal(c.checkAndStore(entry(99), 10_000), false);
+    assert.equal(c.size(), 100);
+    now = 10_000;
+    assert.equal(c.checkAndStore(entry(100), 20_000), true, 'accepted once the old ones expire');
+    assert.equal(c.size(), 1);
+  });
+
+  it('stays within maxEntries through many rounds of expiring entries', () => {
+    let now = 0;
+    const c = memoryReplayCache({ maxEntries: 100, clock: () => now });
     for (let i = 0; i < 5000; i++) {
-      assert.equal(c.checkAndStore(entry(i), 1e15), true);
+      now = i * 10;
+      assert.equal(c.checkAndStore(entry(i), now + 900), true);
       assert.ok(c.size() <= 100);
     }
-    assert.equal(c.size(), 100);
-    assert.equal(c.checkAndStore(entry(4999), 1e15), false, 'the newest is kept');
-    assert.equal(c.checkAndStore(entry(4899), 1e15), true, 'the 101st newest was evicted');
+    assert.equal(c.checkAndStore(entry(4999), now + 900), false, 'the newest is kept');
+    assert.equal(c.checkAndStore(entry(4900), now + 900), true, 'an expired one may come again');
+  });
+
+  it('expired entries behind a live queue front are swept before refusing', () => {
+    let now = 0;
+    const c = memoryReplayCache({ maxEntries: 10, clock: () => now });
+    // A client with a fast clock first: its entry outlives the nine after it.
+    assert.equal(c.checkAndStore(entry(0), 100_000), true);
+    for (let i = 1; i < 10; i++) assert.equal(c.checkAndStore(entry(i), 1000), true);
+    now = 2000;
+    assert.equal(c.checkAndStore(entry(10), 3000), true, 'nine expired entries made room');
+    assert.equal(c.size(), 2);
+    assert.equal(c.checkAndStore(entry(0), 100_000), false);
+  });
+
+  it('keys on tag, ctime and cusec; client and server come with the tag', () => {
+    const c = memoryReplayCache({ clock: () => 0 });
+    const e = {
+      client: 'a@R',
+      server: 'h/x@R',
+      ctime: 1_764_214_800_123,
+      cusec: 999_999,
+      tag: 'ab'.repeat(16),
+    };
+    assert.equal(c.checkAndStore(e, 1e15), true);
+    assert.equal(c.checkAndStore({ ...e, client: 'b@R', server: 'h/y@R' }, 1e15), false);
+    assert.equal(c.checkAndStore({ ...e, cusec: 999_998 }, 1e15), true);
+    assert.equal(c.checkAndStore({ ...e, ctime: e.ctime + 1000 }, 1e15), true);
+    assert.equal(c.checkAndStore({ ...e, tag: 'ab'.repeat(15) }, 1e15), true);
+    assert.equal(c.checkAndStore({ ...e, tag: `${'ab'.repeat(16)}0` }, 1e15), true);
+  });
+
+  it('refuses a bound below one', () => {
+    assert.throws(
+      () => memoryReplayCache({ maxEntries: 0 }),
+      (e: unknown) => isGssockError(e, 'INVALID_ARGUMENT'),
+    );
   });
 });

@@ -9,6 +9,7 @@
  * `ReplayCache` is an interface so a service running several processes can plug in a shared
  * store (Redis SET NX PX, a database unique key); `memoryReplayCache()` is the default.
  */
+import { gssError } from '../../../core/errors.ts';
 import { digest } from '../../../crypto/hash.ts';
 
 export interface ReplayEntry {
@@ -47,26 +48,61 @@ export function replayKey(e: ReplayEntry): string {
 }
 
 export interface MemoryReplayCacheOptions {
-  /** Most entries kept (default 100000). When full, expired entries go first, then the oldest. */
+  /**
+   * Most live entries kept (default 1 000 000, about 130 MB when full). When every slot
+   * holds an unexpired entry, new authenticators are refused (LIMIT_EXCEEDED) rather than
+   * an entry dropped early: a dropped entry's authenticator could be replayed.
+   */
   maxEntries?: number;
   /** Clock used to drop expired entries (default Date.now). */
   clock?: () => number;
 }
 
+const SWEEP_INTERVAL_MS = 1000;
+
+/** The default bound: 3 333 authentications a second sustained over a 300-s skew window. */
+export const REPLAY_CACHE_MAX_ENTRIES = 1_000_000;
+
+/**
+ * The in-memory key of an entry: the tag's characters, then ctime (seconds, 5 octets) and
+ * cusec (3 octets) as character codes, in ONE String.fromCharCode call. That makes a flat
+ * one-byte string of 40 characters for a real tag; a key built by concatenation is a rope
+ * V8 keeps as a tree (measured: ~610 B an entry with the replayKey text, ~130 B with this, Map and queue included).
+ * Client and server are left out: the tag is a hash of the authenticator ciphertext,
+ * encrypted under the client's own ticket session key, so it already tells clients and
+ * services apart (a custom store may key on replayKey and keep them).
+ */
+function memoryKey(e: ReplayEntry, codes: number[]): string {
+  codes.length = 0;
+  const tag = e.tag;
+  for (let i = 0; i < tag.length; i++) codes.push(tag.charCodeAt(i));
+  const seconds = Math.floor(e.ctime / 1000);
+  for (let shift = 4; shift >= 0; shift--) codes.push(Math.floor(seconds / 2 ** (8 * shift)) & 0xff);
+  codes.push((e.cusec >>> 16) & 0xff, (e.cusec >>> 8) & 0xff, e.cusec & 0xff);
+  codes.push(tag.length & 0xff);
+  return String.fromCharCode.apply(null, codes);
+}
+
 /**
  * An in-memory replay cache, bounded in size, with expiry. Entries are also kept in a
  * first-in first-out queue (key and expiry), which is close to expiry order (expiry =
- * ctime + a fixed skew): expired entries are dropped from its front on every call, and when
- * full the oldest goes. Walking the Map itself from its front instead (entries.keys()) costs
- * O(deleted slots) per call until the Map rehashes: 50-70 us a call once full at 100 000.
+ * ctime + a fixed skew): expired entries are dropped from its front on every call. Walking
+ * the Map itself from its front instead (entries.keys()) costs O(deleted slots) per call
+ * until the Map rehashes: 50-70 us a call once full. Full of live entries, it fails closed.
  */
 export function memoryReplayCache(options: MemoryReplayCacheOptions = {}): ReplayCache & { size(): number } {
-  const max = options.maxEntries ?? 100_000;
+  const max = options.maxEntries ?? REPLAY_CACHE_MAX_ENTRIES;
+  if (!(max >= 1)) throw gssError('INVALID_ARGUMENT', 'maxEntries must be at least 1');
   const clock = options.clock ?? Date.now;
+  // Expiries are stored relative to the cache's start, so they stay small integers (V8
+  // keeps those unboxed: 16 B an entry less than a boxed millisecond timestamp).
+  const base = clock();
   const entries = new Map<string, number>();
+  const codes: number[] = [];
   let keys: string[] = [];
   let expiries: number[] = [];
   let head = 0;
+  let lastSweep = Number.NEGATIVE_INFINITY;
   /** Drops the queue's front entry (unless its key was stored again since, later in the queue). */
   const dropFront = () => {
     const k = keys[head]!;
@@ -75,23 +111,34 @@ export function memoryReplayCache(options: MemoryReplayCacheOptions = {}): Repla
   };
   return {
     checkAndStore(entry, expiresAt) {
-      const key = replayKey(entry);
-      const now = clock();
+      const key = memoryKey(entry, codes);
+      const now = clock() - base;
+      const expiry = expiresAt - base;
       const seen = entries.get(key);
       if (seen !== undefined && seen > now) return false;
       while (head < keys.length && expiries[head]! <= now) dropFront();
-      // A bound is needed against memory exhaustion; the evicted authenticators are the ones
-      // closest to leaving the skew window anyway.
-      while (entries.size >= max && head < keys.length) dropFront();
       if (head > 1024 && head * 2 > keys.length) {
         keys = keys.slice(head);
         expiries = expiries.slice(head);
         head = 0;
       }
+      if (seen === undefined && entries.size >= max && now - lastSweep >= SWEEP_INTERVAL_MS) {
+        // Clients with skewed clocks store entries out of expiry order, so expired ones can
+        // sit behind a live queue front. Before refusing, sweep them all (at most once a
+        // second, so a flood of refusals cannot make every call walk the whole cache).
+        lastSweep = now;
+        for (const [k, e] of entries) if (e <= now) entries.delete(k);
+      }
+      if (seen === undefined && entries.size >= max)
+        throw gssError(
+          'LIMIT_EXCEEDED',
+          `replay cache full: ${max} authenticators inside the clock-skew window; refusing new ones until some expire (raise maxEntries or plug in a shared ReplayCache)`,
+          { details: { maxEntries: max } },
+        );
       entries.delete(key);
-      entries.set(key, expiresAt);
+      entries.set(key, expiry);
       keys.push(key);
-      expiries.push(expiresAt);
+      expiries.push(expiry);
       return true;
     },
     size: () => entries.size,
