@@ -28,6 +28,7 @@
  * bound is recorded here so SECURITY.md has one table: `DEFAULT_REPLAY_CACHE_ENTRIES`.
  */
 import { gssError } from '../core/errors.ts';
+import { REPLAY_CACHE_MAX_ENTRIES } from '../providers/kerberos/gss/replay-cache.ts';
 import { DEFAULT_HANDSHAKE_TIMEOUT_MS, DEFAULT_MAX_LEGS } from '../engine/establish.ts';
 import { DEFAULT_MAX_MESSAGE_SIZE } from '../engine/session.ts';
 import { DEFAULT_MAX_FRAME_SIZE, MAX_U32 } from '../transport/framing/length-prefix.ts';
@@ -51,8 +52,11 @@ export interface ServerLimits {
   maxMessageSize: number;
 }
 
-/** The default bound of the Kerberos acceptor's in-memory replay cache (memoryReplayCache). */
-export const DEFAULT_REPLAY_CACHE_ENTRIES = 100_000;
+/**
+ * The default bound of the Kerberos acceptor's in-memory replay cache (memoryReplayCache):
+ * about 130 MB when full; full of live entries it refuses new authenticators.
+ */
+export const DEFAULT_REPLAY_CACHE_ENTRIES = REPLAY_CACHE_MAX_ENTRIES;
 /** Default idle timeout of an established session: five minutes. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60 * 1000;
 

@@ -23,12 +23,21 @@ describe('server limits', () => {
     assert.ok(Object.isFrozen(DEFAULT_LIMITS));
   });
 
-  it('the Kerberos replay cache keeps at most DEFAULT_REPLAY_CACHE_ENTRIES', () => {
-    const cache = memoryReplayCache({ clock: () => 0 });
-    for (let i = 0; i < DEFAULT_REPLAY_CACHE_ENTRIES + 10; i++) {
-      cache.checkAndStore({ client: 'a', server: 's', ctime: i, cusec: 0, tag: 't' }, 1e15);
-    }
-    assert.equal(cache.size(), DEFAULT_REPLAY_CACHE_ENTRIES);
+  it('the Kerberos replay cache is bounded at DEFAULT_REPLAY_CACHE_ENTRIES and fails closed there', () => {
+    assert.equal(memoryReplayCache().maxEntries, DEFAULT_REPLAY_CACHE_ENTRIES);
+    // The behaviour at the bound, on a small one (filling a million entries here would cost
+    // seconds and ~130 MB per runtime).
+    const cache = memoryReplayCache({ maxEntries: 50, clock: () => 0 });
+    for (let i = 0; i < 50; i++)
+      assert.equal(
+        cache.checkAndStore({ client: 'a', server: 's', ctime: i, cusec: 0, tag: 't' }, 1e15),
+        true,
+      );
+    assert.throws(
+      () => cache.checkAndStore({ client: 'a', server: 's', ctime: 50, cusec: 0, tag: 't' }, 1e15),
+      (e: unknown) => isGssockError(e, 'LIMIT_EXCEEDED'),
+    );
+    assert.equal(cache.size(), 50);
   });
 
   it('resolveLimits overrides defaults and refuses unknown names and bad values', () => {

@@ -271,7 +271,11 @@ describe('sequence window and replay cache', () => {
     assert.equal(c.checkAndStore(e(1), 2000), false);
     now = 3000;
     assert.equal(c.checkAndStore(e(1), 4000), true, 'expired entries may be seen again');
-    for (let i = 2; i < 10; i++) c.checkAndStore(e(i), 9000);
-    assert.ok(c.size() <= 3);
+    assert.equal(c.checkAndStore(e(2), 9000), true);
+    assert.equal(c.checkAndStore(e(3), 9000), true);
+    // Full of live entries: refused (fail closed), never one of them dropped early.
+    assert.throws(() => c.checkAndStore(e(4), 9000), (x: unknown) => isGssockError(x, 'LIMIT_EXCEEDED'));
+    assert.equal(c.checkAndStore(e(1), 4000), false, 'the stored ones are all still refused');
+    assert.equal(c.size(), 3);
   });
 });

@@ -62,7 +62,17 @@ function integerContent(n: number): Uint8Array {
   return out;
 }
 
-const integer = (n: number): Asn => primitiveElement(ID_INTEGER, integerContent(n));
+/**
+ * INTEGER elements of -128..127 (pvno, msg-type, etype, kvno, name-type, ...: most
+ * integers of a message) are made once and shared: an element is never written to after it
+ * is made, and a small typed array costs ~1 us to allocate on Deno.
+ */
+const SMALL_INTEGERS: readonly Asn[] = Array.from({ length: 256 }, (_, i) =>
+  primitiveElement(ID_INTEGER, integerContent(i - 128)),
+);
+
+const integer = (n: number): Asn =>
+  n >= -128 && n < 128 ? SMALL_INTEGERS[n + 128]! : primitiveElement(ID_INTEGER, integerContent(n));
 
 export const int32 = (n: number): Asn => integer(checkInt(n, -0x80000000, 0x7fffffff, 'Int32'));
 export const uint32 = (n: number): Asn => integer(checkInt(n, 0, 0xffffffff, 'UInt32'));
