@@ -274,7 +274,10 @@ describe('sequence window and replay cache', () => {
     assert.equal(c.checkAndStore(e(2), 9000), true);
     assert.equal(c.checkAndStore(e(3), 9000), true);
     // Full of live entries: refused (fail closed), never one of them dropped early.
-    assert.throws(() => c.checkAndStore(e(4), 9000), (x: unknown) => isGssockError(x, 'LIMIT_EXCEEDED'));
+    assert.throws(
+      () => c.checkAndStore(e(4), 9000),
+      (x: unknown) => isGssockError(x, 'LIMIT_EXCEEDED'),
+    );
     assert.equal(c.checkAndStore(e(1), 4000), false, 'the stored ones are all still refused');
     assert.equal(c.size(), 3);
   });
