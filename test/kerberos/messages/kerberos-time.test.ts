@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readDerTree } from '../../../src/providers/kerberos/messages/der-reader.ts';
-import { kerberosTime, toDer } from '../../../src/providers/kerberos/messages/der.ts';
+import { kerberosTime, kerberosTimeText, toDer } from '../../../src/providers/kerberos/messages/der.ts';
 import { readKerberosTime } from '../../../src/providers/kerberos/messages/primitives.ts';
 
 const LIMITS = { maxDepth: 4, maxNodes: 4 };
@@ -37,6 +37,8 @@ describe('KerberosTime', () => {
         Date.UTC(100, 0, 1) + Math.floor(Math.random() * (Date.UTC(9999, 11, 31) - Date.UTC(100, 0, 1)));
       const der = toDer(kerberosTime(ms));
       assert.equal(readKerberosTime(readDerTree(der, 't', LIMITS), 't'), Math.floor(ms / 1000) * 1000);
+      // The digits written in place are kerberosTimeText's, after the tag and length 15.
+      assert.equal(String.fromCharCode(...der.subarray(2)), kerberosTimeText(ms));
     }
   });
 

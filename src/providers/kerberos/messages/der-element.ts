@@ -13,9 +13,11 @@
 export interface DerElement {
   /** Identifier octets (one for tag numbers below 31). */
   readonly identifier: Uint8Array;
-  /** Primitive contents, or undefined when `children` holds the constructed contents. */
+  /** Primitive contents; undefined when `children` or `integer` stands for them. */
   readonly content: Uint8Array | undefined;
   readonly children: readonly DerElement[] | undefined;
+  /** An INTEGER's value, written as its contents (no contents array is made for it). */
+  readonly integer: number | undefined;
   /** Contents length in octets. */
   readonly contentLength: number;
   /** Whole encoding length: identifier + length octets + contents. */
@@ -42,8 +44,35 @@ export function primitiveElement(identifier: Uint8Array, content: Uint8Array): D
     identifier,
     content,
     children: undefined,
+    integer: undefined,
     contentLength,
     size: identifier.length + lengthSize(contentLength) + contentLength,
+  };
+}
+
+/** Octets of the shortest two's complement of a 32-bit-range integer (X.690 §8.3.2). */
+export function integerLength(n: number): number {
+  return n >= -0x80 && n < 0x80
+    ? 1
+    : n >= -0x8000 && n < 0x8000
+      ? 2
+      : n >= -0x800000 && n < 0x800000
+        ? 3
+        : n >= -0x80000000 && n < 0x80000000
+          ? 4
+          : 5;
+}
+
+/** An INTEGER (any value from -2^31 to 2^32-1) under `identifier`, written in place. */
+export function integerElement(identifier: Uint8Array, n: number): DerElement {
+  const contentLength = integerLength(n);
+  return {
+    identifier,
+    content: undefined,
+    children: undefined,
+    integer: n,
+    contentLength,
+    size: identifier.length + 1 + contentLength,
   };
 }
 
@@ -54,6 +83,7 @@ export function constructedElement(identifier: Uint8Array, children: readonly De
     identifier,
     content: undefined,
     children,
+    integer: undefined,
     contentLength,
     size: identifier.length + lengthSize(contentLength) + contentLength,
   };
@@ -69,6 +99,7 @@ export function encodedElement(encoding: Uint8Array): DerElement {
     identifier: EMPTY,
     content: encoding,
     children: undefined,
+    integer: undefined,
     contentLength: encoding.length,
     size: encoding.length,
   };
@@ -93,6 +124,13 @@ function writeElement(out: Uint8Array, at: number, element: DerElement): number 
     const count = lengthSize(n) - 1;
     out[at++] = 0x80 | count;
     for (let i = count - 1; i >= 0; i--) out[at++] = Math.floor(n / 2 ** (8 * i)) & 0xff;
+  }
+  if (element.integer !== undefined) {
+    // Five octets only for 2^31..2^32-1: a 00 then the 32 bits, which `>>>` reads as unsigned.
+    const bits = element.integer | 0;
+    for (let i = n - 1, shift = 0; i >= 0; i--, shift += 8)
+      out[at + i] = shift < 32 ? (bits >>> shift) & 0xff : 0;
+    return at + n;
   }
   if (element.children === undefined) return put(out, at, element.content!);
   for (const child of element.children) at = writeElement(out, at, child);

@@ -12,6 +12,7 @@ import {
   encodeElement,
   encodedElement,
   identifierOctets,
+  integerElement,
   primitiveElement,
 } from './der-element.ts';
 
@@ -43,36 +44,18 @@ const ID_GENERAL_STRING = identifierOctets(UNIVERSAL, false, 27);
 const EXPLICIT_IDS = Array.from({ length: 31 }, (_, n) => identifierOctets(CONTEXT, true, n));
 const APPLICATION_IDS = Array.from({ length: 31 }, (_, n) => identifierOctets(APPLICATION, true, n));
 
-/** X.690 §8.3: the shortest two's-complement octets of an integer in the 32-bit ranges. */
-function integerContent(n: number): Uint8Array {
-  const length =
-    n >= -0x80 && n < 0x80
-      ? 1
-      : n >= -0x8000 && n < 0x8000
-        ? 2
-        : n >= -0x800000 && n < 0x800000
-          ? 3
-          : n >= -0x80000000 && n < 0x80000000
-            ? 4
-            : 5;
-  const out = new Uint8Array(length);
-  // Five octets only for 2^31..2^32-1: a 00 then the 32 bits, which `>>>` reads as unsigned.
-  const bits = n | 0;
-  for (let i = length - 1, shift = 0; i >= 0 && shift < 32; i--, shift += 8) out[i] = (bits >>> shift) & 0xff;
-  return out;
-}
-
 /**
  * INTEGER elements of -128..127 (pvno, msg-type, etype, kvno, name-type, ...: most
  * integers of a message) are made once and shared: an element is never written to after it
- * is made, and a small typed array costs ~1 us to allocate on Deno.
+ * is made. Others write their octets straight into the message (integerElement), since a
+ * small typed array costs ~1 us to allocate on Deno.
  */
 const SMALL_INTEGERS: readonly Asn[] = Array.from({ length: 256 }, (_, i) =>
-  primitiveElement(ID_INTEGER, integerContent(i - 128)),
+  integerElement(ID_INTEGER, i - 128),
 );
 
 const integer = (n: number): Asn =>
-  n >= -128 && n < 128 ? SMALL_INTEGERS[n + 128]! : primitiveElement(ID_INTEGER, integerContent(n));
+  n >= -128 && n < 128 ? SMALL_INTEGERS[n + 128]! : integerElement(ID_INTEGER, n);
 
 export const int32 = (n: number): Asn => integer(checkInt(n, -0x80000000, 0x7fffffff, 'Int32'));
 export const uint32 = (n: number): Asn => integer(checkInt(n, 0, 0xffffffff, 'UInt32'));
@@ -81,7 +64,7 @@ export const microseconds = (n: number): Asn => integer(checkInt(n, 0, 999999, '
 export const boolean = (b: boolean): Asn => primitiveElement(ID_BOOLEAN, Uint8Array.of(b ? 0xff : 0));
 /** ENUMERATED (SPNEGO negState): encoded as an INTEGER under its own tag (X.690 §8.4). */
 export const enumerated = (n: number): Asn =>
-  primitiveElement(ID_ENUMERATED, integerContent(checkInt(n, 0, 0x7fffffff, 'ENUMERATED')));
+  integerElement(ID_ENUMERATED, checkInt(n, 0, 0x7fffffff, 'ENUMERATED'));
 
 export function octets(bytes: Uint8Array): Asn {
   if (!(bytes instanceof Uint8Array)) bad('OCTET STRING (not a Uint8Array)');
@@ -125,12 +108,29 @@ export function kerberosTimeText(ms: number): string {
   );
 }
 
-/** KerberosTime: a primitive GeneralizedTime whose octets we write ourselves (no fraction). */
+/**
+ * KerberosTime: a primitive GeneralizedTime whose octets we write ourselves (no fraction):
+ * the digits go straight into the contents, without the text of kerberosTimeText.
+ */
 export function kerberosTime(ms: number): Asn {
-  const text = kerberosTimeText(ms);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  if (!Number.isFinite(ms)) bad(`KerberosTime ${ms}`);
+  const d = new Date(Math.floor(ms / 1000) * 1000);
+  const y = d.getUTCFullYear();
+  if (y < 100 || y > 9999) bad(`KerberosTime year ${y}`);
+  const bytes = new Uint8Array(15);
+  digits(bytes, 0, y, 4);
+  digits(bytes, 4, d.getUTCMonth() + 1, 2);
+  digits(bytes, 6, d.getUTCDate(), 2);
+  digits(bytes, 8, d.getUTCHours(), 2);
+  digits(bytes, 10, d.getUTCMinutes(), 2);
+  digits(bytes, 12, d.getUTCSeconds(), 2);
+  bytes[14] = 0x5a; // 'Z'
   return primitiveElement(ID_GENERALIZED_TIME, bytes);
+}
+
+/** Writes `n` as `width` ASCII decimal digits, zero-padded, at `at`. */
+function digits(out: Uint8Array, at: number, n: number, width: number): void {
+  for (let i = width - 1; i >= 0; i--, n = Math.floor(n / 10)) out[at + i] = 0x30 + (n % 10);
 }
 
 /** KerberosFlags: always 32 bits, no unused bits (what MIT sends and expects). */
