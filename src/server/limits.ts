@@ -54,7 +54,7 @@ export interface ServerLimits {
 
 /**
  * The default bound of the Kerberos acceptor's in-memory replay cache (memoryReplayCache):
- * about 130 MB when full; full of live entries it refuses new authenticators.
+ * about 120 MB when full; full of live entries it refuses new authenticators.
  */
 export const DEFAULT_REPLAY_CACHE_ENTRIES = REPLAY_CACHE_MAX_ENTRIES;
 /** Default idle timeout of an established session: five minutes. */

@@ -85,14 +85,14 @@ describe('memoryReplayCache', () => {
     const c = memoryReplayCache({ maxEntries: 100, clock: () => now });
     for (let i = 0; i < 5000; i++) {
       now = i * 10;
-      assert.equal(c.checkAndStore(entry(i), now + 900), true);
+      assert.equal(c.checkAndStore(entry(i), now + 500), true);
       assert.ok(c.size() <= 100);
     }
-    assert.equal(c.checkAndStore(entry(4999), now + 900), false, 'the newest is kept');
-    assert.equal(c.checkAndStore(entry(4900), now + 900), true, 'an expired one may come again');
+    assert.equal(c.checkAndStore(entry(4999), now + 500), false, 'the newest is kept');
+    assert.equal(c.checkAndStore(entry(4900), now + 500), true, 'an expired one may come again');
   });
 
-  it('expired entries behind a live queue front are swept before refusing', () => {
+  it('expired entries behind a long-lived one make room before a refusal', () => {
     let now = 0;
     const c = memoryReplayCache({ maxEntries: 10, clock: () => now });
     // A client with a fast clock first: its entry outlives the nine after it.
@@ -102,6 +102,29 @@ describe('memoryReplayCache', () => {
     assert.equal(c.checkAndStore(entry(10), 3000), true, 'nine expired entries made room');
     assert.equal(c.size(), 2);
     assert.equal(c.checkAndStore(entry(0), 100_000), false);
+  });
+
+  it('entries leave when they expire, whatever order they came in', () => {
+    let now = 0;
+    const c = memoryReplayCache({ maxEntries: 100, clock: () => now });
+    // A client whose clock runs ahead: its entry outlives everything stored after it, and
+    // must not hold the short-lived ones behind it.
+    assert.equal(c.checkAndStore(entry(0), 1_000_000), true);
+    for (let i = 1; i <= 5000; i++) {
+      now = i * 100;
+      assert.equal(c.checkAndStore(entry(i), now + 50), true);
+      assert.ok(c.size() <= 3, `${c.size()} entries after ${i}`);
+    }
+    assert.equal(c.checkAndStore(entry(0), 1_000_000), false, 'the long-lived one is still there');
+  });
+
+  it('a clock jump far ahead drops everything expired in one call', () => {
+    let now = 0;
+    const c = memoryReplayCache({ maxEntries: 1000, clock: () => now });
+    for (let i = 0; i < 500; i++) c.checkAndStore(entry(i), 300_000 + i * 1000);
+    now = 10 * 86_400_000;
+    assert.equal(c.checkAndStore(entry(1), now + 300_000), true, 'long expired: new again');
+    assert.equal(c.size(), 1);
   });
 
   it('keys on tag, ctime and cusec; client and server come with the tag', () => {

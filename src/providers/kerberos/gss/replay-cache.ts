@@ -49,7 +49,7 @@ export function replayKey(e: ReplayEntry): string {
 
 export interface MemoryReplayCacheOptions {
   /**
-   * Most live entries kept (default 1 000 000, about 130 MB when full). When every slot
+   * Most live entries kept (default 1 000 000, about 120 MB when full). When every slot
    * holds an unexpired entry, new authenticators are refused (LIMIT_EXCEEDED) rather than
    * an entry dropped early: a dropped entry's authenticator could be replayed.
    */
@@ -58,16 +58,15 @@ export interface MemoryReplayCacheOptions {
   clock?: () => number;
 }
 
-const SWEEP_INTERVAL_MS = 1000;
-
 /** The default bound: 3 333 authentications a second sustained over a 300-s skew window. */
 export const REPLAY_CACHE_MAX_ENTRIES = 1_000_000;
 
 /**
  * The in-memory key of an entry: the tag's characters, then ctime (milliseconds, 6 octets)
  * and cusec (3 octets) as character codes, in ONE String.fromCharCode call. That makes a
- * flat one-byte string of 42 characters for a real tag; a key built by concatenation is a rope
- * V8 keeps as a tree (measured: ~610 B an entry with the replayKey text, ~130 B with this, Map and queue included).
+ * flat one-byte string of 42 characters for a real tag; a key built by concatenation is a
+ * rope V8 keeps as a tree (measured: ~610 B an entry with the replayKey text, ~120 B with
+ * this, Map and expiry buckets included).
  * Client and server are left out: the tag is a hash of the authenticator ciphertext,
  * encrypted under the client's own ticket session key, so it already tells clients and
  * services apart (a custom store may key on replayKey and keep them).
@@ -83,12 +82,15 @@ function memoryKey(e: ReplayEntry, codes: number[]): string {
   return String.fromCharCode.apply(null, codes);
 }
 
+/** Width of an expiry bucket: entries leave at most this long after they expire. */
+const BUCKET_MS = 100;
+
 /**
- * An in-memory replay cache, bounded in size, with expiry. Entries are also kept in a
- * first-in first-out queue (key and expiry), which is close to expiry order (expiry =
- * ctime + a fixed skew): expired entries are dropped from its front on every call. Walking
- * the Map itself from its front instead (entries.keys()) costs O(deleted slots) per call
- * until the Map rehashes: 50-70 us a call once full. Full of live entries, it fails closed.
+ * An in-memory replay cache, bounded in size, with expiry. Keys are filed by expiry in
+ * 100-ms buckets, and every call first drops the buckets that have fully expired, whatever
+ * order entries came in: a client whose clock runs a skew ahead stores an entry that lives
+ * twice as long as the others, and a first-in first-out queue would hold every later entry
+ * behind it. Full of live entries, it fails closed (LIMIT_EXCEEDED).
  */
 export function memoryReplayCache(
   options: MemoryReplayCacheOptions = {},
@@ -96,40 +98,55 @@ export function memoryReplayCache(
   const max = options.maxEntries ?? REPLAY_CACHE_MAX_ENTRIES;
   if (!(max >= 1)) throw gssError('INVALID_ARGUMENT', 'maxEntries must be at least 1');
   const clock = options.clock ?? Date.now;
-  // Expiries are stored relative to the cache's start, so they stay small integers (V8
-  // keeps those unboxed: 16 B an entry less than a boxed millisecond timestamp).
+  // Times are kept relative to the cache's start, so they stay small integers (V8 keeps
+  // those unboxed: 16 B an entry less than a boxed millisecond timestamp).
   const base = clock();
+  /** key -> expiry. */
   const entries = new Map<string, number>();
+  /** bucket (expiry / BUCKET_MS) -> keys filed there (a key stored again is in two). */
+  const buckets = new Map<number, string[]>();
+  /** No bucket below this one holds anything. */
+  let low = Number.POSITIVE_INFINITY;
   const codes: number[] = [];
-  let keys: string[] = [];
-  let expiries: number[] = [];
-  let head = 0;
-  let lastSweep = Number.NEGATIVE_INFINITY;
-  /** Drops the queue's front entry (unless its key was stored again since, later in the queue). */
-  const dropFront = () => {
-    const k = keys[head]!;
-    if (entries.get(k) === expiries[head]) entries.delete(k);
-    head++;
+
+  const dropBucket = (b: number, keys: string[]) => {
+    for (const k of keys) {
+      const e = entries.get(k);
+      // Only the slot of the key's current expiry removes it.
+      if (e !== undefined && Math.floor(e / BUCKET_MS) === b) entries.delete(k);
+    }
+    buckets.delete(b);
   };
+  /** Drops every bucket wholly in the past: O(expired entries + elapsed buckets). */
+  const expire = (now: number) => {
+    const current = Math.floor(now / BUCKET_MS);
+    if (low >= current) return;
+    if (current - low > 4 * buckets.size) {
+      // A long gap (an idle service, a clock jump): walk the buckets instead of the time.
+      for (const [b, keys] of buckets) if (b < current) dropBucket(b, keys);
+    } else
+      for (let b = low; b < current; b++) {
+        const keys = buckets.get(b);
+        if (keys) dropBucket(b, keys);
+      }
+    low = current;
+  };
+
   return {
     checkAndStore(entry, expiresAt) {
       const key = memoryKey(entry, codes);
       const now = clock() - base;
       const expiry = expiresAt - base;
+      expire(now);
       const seen = entries.get(key);
       if (seen !== undefined && seen > now) return false;
-      while (head < keys.length && expiries[head]! <= now) dropFront();
-      if (head > 1024 && head * 2 > keys.length) {
-        keys = keys.slice(head);
-        expiries = expiries.slice(head);
-        head = 0;
-      }
-      if (seen === undefined && entries.size >= max && now - lastSweep >= SWEEP_INTERVAL_MS) {
-        // Clients with skewed clocks store entries out of expiry order, so expired ones can
-        // sit behind a live queue front. Before refusing, sweep them all (at most once a
-        // second, so a flood of refusals cannot make every call walk the whole cache).
-        lastSweep = now;
-        for (const [k, e] of entries) if (e <= now) entries.delete(k);
+      if (seen === undefined && entries.size >= max) {
+        // Before refusing, the entries of the current bucket that have just expired.
+        const b = Math.floor(now / BUCKET_MS);
+        for (const k of buckets.get(b) ?? []) {
+          const e = entries.get(k);
+          if (e !== undefined && e <= now && Math.floor(e / BUCKET_MS) === b) entries.delete(k);
+        }
       }
       if (seen === undefined && entries.size >= max)
         throw gssError(
@@ -137,10 +154,12 @@ export function memoryReplayCache(
           `replay cache full: ${max} authenticators inside the clock-skew window; refusing new ones until some expire (raise maxEntries or plug in a shared ReplayCache)`,
           { details: { maxEntries: max } },
         );
-      entries.delete(key);
       entries.set(key, expiry);
-      keys.push(key);
-      expiries.push(expiry);
+      const b = Math.floor(expiry / BUCKET_MS);
+      const keys = buckets.get(b);
+      if (keys) keys.push(key);
+      else buckets.set(b, [key]);
+      if (b < low) low = b;
       return true;
     },
     size: () => entries.size,
