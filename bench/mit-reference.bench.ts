@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Flags } from '../src/core/flags.ts';
 import { kerberos } from '../src/providers/kerberos/gss/mechanism.ts';
-import { startMitRealm } from '../test/support/mit-realm.ts';
+import { startServiceRealm } from './mit-service-realm.ts';
 import { measure, measureSync, quick, report } from './lib.ts';
 
 const root = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
@@ -37,15 +37,8 @@ function buildMitBench(dir: string): string | undefined {
   return out;
 }
 
-const realm = await startMitRealm({
-  principals: { alice: { password: 'alice-password' }, 'host/localhost': { randkey: true } },
-  enctypes: ['aes256-cts-hmac-sha1-96'],
-});
+const { realm, keytab } = await startServiceRealm();
 try {
-  const keytab = join(realm.dir, 'host.keytab');
-  await realm.ktadd('host/localhost', keytab);
-  await realm.runOk('kinit', ['alice'], { input: 'alice-password\n' });
-  await realm.runOk('kvno', ['host/localhost']);
   const program = buildMitBench(realm.dir);
   if (!program)
     console.error('mit-reference: no C compiler or krb5-config (libkrb5-dev): MIT figure skipped');

@@ -9,12 +9,11 @@
  * Ratio = native / pure. Needs MIT krb5 (a throwaway realm on loopback).
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Flags } from '../src/core/flags.ts';
 import type { Mechanism, SecurityContext } from '../src/core/mechanism.ts';
 import { kerberos } from '../src/providers/kerberos/gss/mechanism.ts';
 import { native } from '../src/providers/native/index.ts';
-import { startMitRealm } from '../test/support/mit-realm.ts';
+import { startServiceRealm } from './mit-service-realm.ts';
 import { measure, report } from './lib.ts';
 
 const TARGET = 'host@localhost';
@@ -34,15 +33,8 @@ async function pair(im: Mechanism, am: Mechanism) {
   return { i, a };
 }
 
-const realm = await startMitRealm({
-  principals: { alice: { password: 'alice-password' }, 'host/localhost': { randkey: true } },
-  enctypes: ['aes256-cts-hmac-sha1-96'],
-});
+const { realm, keytab } = await startServiceRealm();
 try {
-  const keytab = join(realm.dir, 'host.keytab');
-  await realm.ktadd('host/localhost', keytab);
-  await realm.runOk('kinit', ['alice'], { input: 'alice-password\n' });
-  await realm.runOk('kvno', ['host/localhost']);
   const environment = { KRB5_CONFIG: realm.krb5ConfPath };
   const impl: Record<'pure' | 'native', { im: Mechanism; am: Mechanism }> = {
     pure: {
