@@ -302,7 +302,24 @@ describe('Kerberos mechanism in-process with MIT-issued credentials', { timeout:
     }
     await (await acc.createContext('acceptor', {})).step(tokens[0]!);
     await (await acc.createContext('acceptor', {})).step(tokens[1]!);
-    await rejects((await acc.createContext('acceptor', {})).step(tokens[2]!), 'LIMIT_EXCEEDED');
+    let errorToken: Uint8Array | undefined;
+    await assert.rejects(
+      async () => (await acc.createContext('acceptor', {})).step(tokens[2]!),
+      (e: unknown) => {
+        assert.ok(isGssockError(e, 'LIMIT_EXCEEDED'), String(e));
+        assert.equal(e.origin, 'local', 'our store, not the peer, is at fault');
+        assert.equal((e.details.krbError as { code: number }).code, 60);
+        errorToken = e.details.outputToken as Uint8Array;
+        return true;
+      },
+    );
+    // The client is told with a KRB-ERROR (KRB_ERR_GENERIC), not a dropped connection.
+    const third = await client.createContext('initiator', { target: 'host@localhost' });
+    await third.step(null);
+    await assert.rejects(
+      async () => third.step(errorToken!),
+      (e: unknown) => isGssockError(e) && (e.details.krbError as { code: number }).code === 60,
+    );
     await rejects((await acc.createContext('acceptor', {})).step(tokens[0]!), 'DUPLICATE_TOKEN', 34);
   });
 });

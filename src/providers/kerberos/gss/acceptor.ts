@@ -15,7 +15,7 @@
  * A failure after the AP-REQ decoded, when the initiator waits for an answer, comes with a
  * KRB-ERROR context token in the error's `details.outputToken` (MIT does the same).
  */
-import { gssError, toGssockError } from '../../../core/errors.ts';
+import { gssError, isGssockError, toGssockError } from '../../../core/errors.ts';
 import { Flags } from '../../../core/flags.ts';
 import type { ChannelBindings, ContextOptions, RandomSource, StepResult } from '../../../core/mechanism.ts';
 import { ApOptions, KeyUsage, TicketFlags } from '../constants.ts';
@@ -200,16 +200,27 @@ export class KerberosAcceptor extends KerberosContextBase {
       apFail(K.KRB_AP_ERR_TKT_EXPIRED, describeApError(K.KRB_AP_ERR_TKT_EXPIRED));
 
     if (s.replayCache) {
-      const fresh = await s.replayCache.checkAndStore(
-        {
-          client: formatPrincipal(client),
-          server: formatPrincipal(server),
-          ctime: authenticator.ctime,
-          cusec: authenticator.cusec,
-          tag: replayTag(apReq.authenticator.cipher),
-        },
-        atime + skew,
-      );
+      let fresh: boolean;
+      try {
+        fresh = await s.replayCache.checkAndStore(
+          {
+            client: formatPrincipal(client),
+            server: formatPrincipal(server),
+            ctime: authenticator.ctime,
+            cusec: authenticator.cusec,
+            tag: replayTag(apReq.authenticator.cipher),
+          },
+          atime + skew,
+        );
+      } catch (e) {
+        // A replay cache that cannot answer (full, a shared store down) fails closed, and
+        // the client is told so (a KRB-ERROR) instead of seeing the connection drop.
+        return apFail(K.KRB_ERR_GENERIC, `replay cache: ${(e as Error)?.message ?? e}`, {
+          code: isGssockError(e) ? e.code : 'FAILURE',
+          origin: 'local',
+          cause: e,
+        });
+      }
       if (!fresh) apFail(K.KRB_AP_ERR_REPEAT, describeApError(K.KRB_AP_ERR_REPEAT));
     }
 

@@ -47,6 +47,8 @@ export interface ApFailure {
   message: string;
   /** Override the mapped gssock code (e.g. BAD_BINDINGS for a generic KRB error). */
   code?: ErrorCode;
+  /** Whose fault, on the acceptor's side (default the peer's token; 'local' for our store). */
+  origin?: 'local' | 'peer';
   cause?: unknown;
 }
 
@@ -88,7 +90,7 @@ export function apError(
     failure.code ?? apErrorCode(failure.errorCode),
     `${prefix}${name} (${failure.errorCode}): ${failure.message}`,
     {
-      origin: 'peer',
+      origin: side === 'acceptor' ? (failure.origin ?? 'peer') : 'peer',
       ...(failure.cause !== undefined ? { cause: failure.cause } : {}),
       details: {
         krbError: { code: failure.errorCode, name },
