@@ -37,8 +37,16 @@ describe('KerberosTime', () => {
         Date.UTC(100, 0, 1) + Math.floor(Math.random() * (Date.UTC(9999, 11, 31) - Date.UTC(100, 0, 1)));
       const der = toDer(kerberosTime(ms));
       assert.equal(readKerberosTime(readDerTree(der, 't', LIMITS), 't'), Math.floor(ms / 1000) * 1000);
-      // The digits written in place are kerberosTimeText's, after the tag and length 15.
+      // The contents, after the tag and length 15, are the text, which is what the RFC
+      // 4120 §5.2.3 fields of the UTC date say.
       assert.equal(String.fromCharCode(...der.subarray(2)), kerberosTimeText(ms));
+      assert.equal(
+        kerberosTimeText(ms),
+        `${new Date(Math.floor(ms / 1000) * 1000)
+          .toISOString()
+          .replace(/[-:T]|\.000/g, '')
+          .padStart(15, '0')}`,
+      );
     }
   });
 

@@ -85,12 +85,12 @@ export function ctsNextIv(ciphertext: Uint8Array): Uint8Array {
  * and none nests, so one buffer per purpose suffices; what is handed out is zeroed first
  * and `releaseScratch` zeroes it again, since it held plaintext.
  */
-export const SCRATCH_MAX = 2048;
+const SCRATCH_MAX = 2048;
 const encryptScratch = new Uint8Array(SCRATCH_MAX);
 const decryptScratch = new Uint8Array(SCRATCH_MAX);
 
 /** A zeroed working buffer of `size` bytes: reused up to SCRATCH_MAX, else fresh. */
-export function paddedScratch(size: number): Uint8Array {
+function paddedScratch(size: number): Uint8Array {
   if (size > SCRATCH_MAX) return new Uint8Array(size);
   const view = encryptScratch.subarray(0, size);
   view.fill(0);

@@ -51,7 +51,7 @@ export function primitiveElement(identifier: Uint8Array, content: Uint8Array): D
 }
 
 /** Octets of the shortest two's complement of a 32-bit-range integer (X.690 §8.3.2). */
-export function integerLength(n: number): number {
+function integerLength(n: number): number {
   return n >= -0x80 && n < 0x80
     ? 1
     : n >= -0x8000 && n < 0x8000

@@ -89,30 +89,11 @@ function asciiOrUtf8(s: string): Uint8Array {
   return out;
 }
 
-const pad = (n: number, w: number) => String(n).padStart(w, '0');
-
-/** The 'YYYYMMDDHHMMSSZ' text of a time in ms (sub-second part dropped, RFC 4120 §5.2.3). */
-export function kerberosTimeText(ms: number): string {
-  if (!Number.isFinite(ms)) bad(`KerberosTime ${ms}`);
-  const d = new Date(Math.floor(ms / 1000) * 1000);
-  const y = d.getUTCFullYear();
-  if (y < 100 || y > 9999) bad(`KerberosTime year ${y}`);
-  return (
-    pad(y, 4) +
-    pad(d.getUTCMonth() + 1, 2) +
-    pad(d.getUTCDate(), 2) +
-    pad(d.getUTCHours(), 2) +
-    pad(d.getUTCMinutes(), 2) +
-    pad(d.getUTCSeconds(), 2) +
-    'Z'
-  );
-}
-
 /**
- * KerberosTime: a primitive GeneralizedTime whose octets we write ourselves (no fraction):
- * the digits go straight into the contents, without the text of kerberosTimeText.
+ * The 'YYYYMMDDHHMMSSZ' octets of a time in ms (sub-second part dropped, RFC 4120 §5.2.3),
+ * written digit by digit: the one place both the DER contents and the text come from.
  */
-export function kerberosTime(ms: number): Asn {
+function kerberosTimeOctets(ms: number): Uint8Array {
   if (!Number.isFinite(ms)) bad(`KerberosTime ${ms}`);
   const d = new Date(Math.floor(ms / 1000) * 1000);
   const y = d.getUTCFullYear();
@@ -125,7 +106,17 @@ export function kerberosTime(ms: number): Asn {
   digits(bytes, 10, d.getUTCMinutes(), 2);
   digits(bytes, 12, d.getUTCSeconds(), 2);
   bytes[14] = 0x5a; // 'Z'
-  return primitiveElement(ID_GENERALIZED_TIME, bytes);
+  return bytes;
+}
+
+/** The 'YYYYMMDDHHMMSSZ' text of a time in ms (sub-second part dropped, RFC 4120 §5.2.3). */
+export function kerberosTimeText(ms: number): string {
+  return String.fromCharCode(...kerberosTimeOctets(ms));
+}
+
+/** KerberosTime: a primitive GeneralizedTime whose octets we write ourselves (no fraction). */
+export function kerberosTime(ms: number): Asn {
+  return primitiveElement(ID_GENERALIZED_TIME, kerberosTimeOctets(ms));
 }
 
 /** Writes `n` as `width` ASCII decimal digits, zero-padded, at `at`. */
